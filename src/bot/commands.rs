@@ -1,0 +1,243 @@
+//! Commands, the main menu, language, and chats the bot does not serve.
+
+use teloxide::types::{CallbackQuery, Message};
+
+use super::callbacks::Cb;
+use super::keyboards::inline_markup;
+use super::state::State;
+use super::{Ctx, Next, Person, requester, volunteer};
+use crate::args;
+use crate::db;
+use crate::error::HandlerResult;
+use crate::i18n::Lang;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    Start,
+    Help,
+    My,
+    Tasks,
+    Profile,
+    Language,
+    Cancel,
+    /// A command this bot does not know (or one addressed to another bot in a group).
+    Unknown,
+}
+
+impl Command {
+    /// The menu shown by Telegram, in this order; descriptions come from the locales.
+    pub const MENU: [(&'static str, &'static str); 7] = [
+        ("start", "cmd-start"),
+        ("help", "cmd-help"),
+        ("my", "cmd-my"),
+        ("tasks", "cmd-tasks"),
+        ("profile", "cmd-profile"),
+        ("language", "cmd-language"),
+        ("cancel", "cmd-cancel"),
+    ];
+
+    /// `None` when the text is not a command (or is addressed to another bot).
+    pub fn parse(text: &str, bot_username: &str) -> Option<Command> {
+        let first = text.split_whitespace().next()?;
+        let name = first.strip_prefix('/')?;
+        let name = match name.split_once('@') {
+            Some((n, to)) if to.eq_ignore_ascii_case(bot_username) => n,
+            Some(_) => return None,
+            None => name,
+        };
+        Some(match name.to_ascii_lowercase().as_str() {
+            "start" => Command::Start,
+            "help" => Command::Help,
+            "my" => Command::My,
+            "tasks" => Command::Tasks,
+            "profile" => Command::Profile,
+            "language" | "lang" => Command::Language,
+            "cancel" | "stop" => Command::Cancel,
+            _ => Command::Unknown,
+        })
+    }
+}
+
+pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> HandlerResult {
+    let lang = person.lang;
+    let in_dialogue = state != State::Idle;
+    match cmd {
+        Command::Start => {
+            let menu = ctx.main_menu(person).await?;
+            let text = ctx.i18n.f(
+                lang,
+                "start-intro",
+                &args![("name", teloxide::utils::html::escape(&person.first_name))],
+            );
+            ctx.respond(
+                person.id,
+                Next::Clear,
+                vec![ctx.reply(person, text, Some(menu))],
+            )
+            .await
+        }
+        Command::Cancel => cancel_dialogue(ctx, person).await,
+        Command::Language => {
+            let buttons = inline_markup(vec![vec![
+                ("Русский".to_owned(), Cb::Language(Lang::Ru)),
+                ("English".to_owned(), Cb::Language(Lang::En)),
+            ]]);
+            ctx.respond(
+                person.id,
+                Next::Keep,
+                vec![ctx.reply(person, ctx.t(lang, "language-choose"), Some(buttons))],
+            )
+            .await
+        }
+        Command::Help => {
+            let key = if ctx.is_volunteer(person.id).await? {
+                "help-volunteer"
+            } else {
+                "help-requester"
+            };
+            let mut outs = vec![ctx.reply(person, ctx.t(lang, key), None)];
+            outs.extend(reask(ctx, person, &state));
+            ctx.respond(person.id, Next::Keep, outs).await
+        }
+        _ if in_dialogue => {
+            // Leaving a half-filled request by accident would lose it: finish or /cancel first.
+            let mut outs = vec![ctx.reply(person, ctx.t(lang, "finish-first"), None)];
+            outs.extend(reask(ctx, person, &state));
+            ctx.respond(person.id, Next::Keep, outs).await
+        }
+        Command::My => volunteer::my(ctx, person).await,
+        Command::Tasks => volunteer::tasks(ctx, person).await,
+        Command::Profile => volunteer::show_profile(ctx, person).await,
+        Command::Unknown => {
+            let menu = ctx.main_menu(person).await?;
+            ctx.respond(
+                person.id,
+                Next::Keep,
+                vec![ctx.reply(person, ctx.t(lang, "not-understood"), Some(menu))],
+            )
+            .await
+        }
+    }
+}
+
+/// The current question again, so the person sees where they are.
+fn reask(ctx: &Ctx, person: &Person, state: &State) -> Option<crate::outbox::Outgoing> {
+    match state {
+        State::Idle => None,
+        State::Request { step, draft } => {
+            let (text, markup) = requester::ask(ctx, person.lang, *step, draft, None);
+            Some(ctx.reply(person, text, Some(markup)))
+        }
+        State::Volunteer { .. } => None,
+    }
+}
+
+/// ❌ Cancel, /cancel, or ⬅️ Back on a first question: leave the dialogue, keep nothing half-done.
+pub async fn cancel_dialogue(ctx: &Ctx, person: &Person) -> HandlerResult {
+    let menu = ctx.main_menu(person).await?;
+    let text = ctx.t(person.lang, "cancelled");
+    ctx.respond(
+        person.id,
+        Next::Clear,
+        vec![ctx.reply(person, text, Some(menu))],
+    )
+    .await
+}
+
+/// A message with no dialogue going on: the main menu's buttons, or a gentle pointer to them.
+pub async fn on_idle_message(ctx: &Ctx, person: &Person, msg: &Message) -> HandlerResult {
+    let text = msg.text().unwrap_or_default();
+    let is = |k: &str| ctx.i18n.is_label(text, k);
+    if is("menu-need-help") {
+        requester::start(ctx, person).await
+    } else if is("menu-want-help") {
+        volunteer::start(ctx, person).await
+    } else if is("menu-my") {
+        volunteer::my(ctx, person).await
+    } else if is("menu-tasks") {
+        volunteer::tasks(ctx, person).await
+    } else if is("menu-profile") {
+        volunteer::show_profile(ctx, person).await
+    } else {
+        let menu = ctx.main_menu(person).await?;
+        let text = ctx.t(person.lang, "menu-what-next");
+        ctx.respond(
+            person.id,
+            Next::Keep,
+            vec![ctx.reply(person, text, Some(menu))],
+        )
+        .await
+    }
+}
+
+pub async fn set_language(
+    ctx: &Ctx,
+    person: &Person,
+    q: &CallbackQuery,
+    lang: Lang,
+    state: State,
+) -> HandlerResult {
+    db::users::set_language(&ctx.pool, person.id, lang.code()).await?;
+    let person = Person {
+        lang,
+        ..person.clone()
+    };
+    ctx.answer_callback(q, Some(ctx.t(lang, "language-set")), false)
+        .await;
+    let mut outs = vec![];
+    match reask(ctx, &person, &state) {
+        Some(question) => outs.push(question),
+        None => {
+            let menu = ctx.main_menu(&person).await?;
+            outs.push(ctx.reply(&person, ctx.t(lang, "language-set"), Some(menu)));
+        }
+    }
+    ctx.respond(person.id, Next::Keep, outs).await
+}
+
+/// In a group the bot only points people to a private chat, and only when addressed with one of
+/// its commands: it never posts anyone's data there.
+pub async fn on_group_message(ctx: Ctx, person: Person, msg: Message) -> HandlerResult {
+    let Some(text) = msg.text() else {
+        return Ok(());
+    };
+    match Command::parse(text, &ctx.bot_username) {
+        None | Some(Command::Unknown) => Ok(()),
+        Some(_) => {
+            let text = ctx.i18n.f(
+                person.lang,
+                "group-use-private",
+                &args![("bot", ctx.bot_username.to_string())],
+            );
+            let out = crate::outbox::Outgoing::text(
+                msg.chat.id.0,
+                crate::outbox::Priority::Reply,
+                text,
+                None,
+            );
+            ctx.respond(msg.chat.id.0, Next::Keep, vec![out]).await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse_with_and_without_the_bot_name() {
+        assert_eq!(Command::parse("/start", "aid_bot"), Some(Command::Start));
+        assert_eq!(
+            Command::parse("/start payload", "aid_bot"),
+            Some(Command::Start)
+        );
+        assert_eq!(Command::parse("/my@Aid_Bot", "aid_bot"), Some(Command::My));
+        assert_eq!(Command::parse("/my@other_bot", "aid_bot"), None);
+        assert_eq!(
+            Command::parse("/whatever", "aid_bot"),
+            Some(Command::Unknown)
+        );
+        assert_eq!(Command::parse("hello", "aid_bot"), None);
+        assert_eq!(Command::parse("", "aid_bot"), None);
+    }
+}

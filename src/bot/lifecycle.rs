@@ -1,0 +1,392 @@
+//! What volunteers and requesters do to a request with buttons: take it, finish it, give it back,
+//! confirm, dispute, cancel. Each is one write transaction that re-reads the request and checks
+//! that this person may do this now; the button itself proves nothing.
+
+use teloxide::types::CallbackQuery;
+use teloxide::utils::html::escape;
+
+use super::callbacks::{Cb, ReleaseReason};
+use super::keyboards::{inline, inline_markup};
+use super::{Ctx, Next, Person, notify, render};
+use crate::args;
+use crate::db::{self, Tx, requests::RequestRow};
+use crate::domain::Status;
+use crate::error::HandlerResult;
+use crate::outbox::{Outgoing, Payload, Priority, enqueue};
+
+/// Removes the buttons of the message that was pressed, so it cannot be pressed again.
+async fn clear_pressed(tx: &mut Tx, q: &CallbackQuery) -> Result<(), sqlx::Error> {
+    if let Some(m) = &q.message {
+        let payload = Payload::ClearButtons {
+            message_id: m.id().0,
+        };
+        enqueue(
+            tx,
+            &Outgoing {
+                chat_id: m.chat().id.0,
+                priority: Priority::Reply,
+                payload,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn answer_key(ctx: &Ctx, person: &Person, q: &CallbackQuery, key: &str) -> HandlerResult {
+    ctx.answer_callback(q, Some(ctx.t(person.lang, key)), true)
+        .await;
+    Ok(())
+}
+
+fn held_buttons(ctx: &Ctx, person: &Person, id: i64) -> teloxide::types::InlineKeyboardMarkup {
+    inline(vec![vec![
+        (ctx.t(person.lang, "btn-mark-done"), Cb::Done(id)),
+        (ctx.t(person.lang, "btn-release"), Cb::ReleaseAsk(id)),
+    ]])
+}
+
+/// The full details, for the volunteer who holds the request.
+pub async fn details_for_claimer(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    person: &Person,
+    row: &RequestRow,
+) -> Result<Vec<Outgoing>, sqlx::Error> {
+    let requester_name = db::users::first_name(tx, row.requester_id).await?;
+    let text = render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, &requester_name);
+    let markup = teloxide::types::ReplyMarkup::InlineKeyboard(held_buttons(ctx, person, row.id));
+    let mut outs = vec![ctx.reply(person, text, Some(markup))];
+    if let Some(file_id) = &row.voice_file_id {
+        let caption = ctx
+            .i18n
+            .f(person.lang, "claimer-voice", &args![("id", row.id)]);
+        outs.push(Outgoing {
+            chat_id: person.id,
+            priority: Priority::Reply,
+            payload: Payload::Voice {
+                file_id: file_id.clone(),
+                caption: Some(caption),
+            },
+        });
+    }
+    Ok(outs)
+}
+
+pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    let Some(row) = db::requests::get_tx(&mut tx, id).await? else {
+        drop(tx);
+        return answer_key(ctx, person, q, "request-not-found").await;
+    };
+    if row.requester_id == person.id {
+        drop(tx);
+        return answer_key(ctx, person, q, "claim-own").await;
+    }
+    let refusal = match db::volunteers::can_claim(&mut tx, person.id, row.region_id)
+        .await?
+        .as_deref()
+    {
+        Some("approved") => None,
+        Some("other_region") => Some("claim-other-region"),
+        Some("pending") => Some("claim-pending"),
+        _ => Some("claim-not-volunteer"),
+    };
+    if let Some(key) = refusal {
+        drop(tx);
+        return answer_key(ctx, person, q, key).await;
+    }
+    let Some(claimed) = db::requests::claim(&mut tx, id, person.id).await? else {
+        drop(tx);
+        let key = if matches!(row.status(), Status::Claimed | Status::Done) {
+            "claim-taken"
+        } else {
+            "claim-gone"
+        };
+        return answer_key(ctx, person, q, key).await;
+    };
+    let (i18n, me) = (&ctx.i18n, person.id);
+    notify::close_pushes(&mut tx, id, |lang, chat| {
+        if chat == me {
+            i18n.f(lang, "push-taken-by-you", &args![("id", id)])
+        } else {
+            render::push_taken(i18n, lang, &claimed)
+        }
+    })
+    .await?;
+    let outs = details_for_claimer(ctx, &mut tx, person, &claimed).await?;
+    crate::outbox::enqueue_all(&mut tx, &outs).await?;
+    let volunteer_name = db::volunteers::display_name(&mut tx, person.id)
+        .await?
+        .unwrap_or_else(|| person.first_name.clone());
+    let requester_lang = notify::lang_of(&mut tx, claimed.requester_id).await?;
+    let text = ctx.i18n.f(
+        requester_lang,
+        "requester-claimed",
+        &args![("id", id), ("name", escape(&volunteer_name))],
+    );
+    enqueue(
+        &mut tx,
+        &Outgoing::text(claimed.requester_id, Priority::Reply, text, None),
+    )
+    .await?;
+    ctx.doorbell.commit(tx).await?;
+    tracing::info!(request = id, volunteer = person.id, "request claimed");
+    ctx.answer_callback(q, Some(ctx.t(person.lang, "claim-ok")), false)
+        .await;
+    Ok(())
+}
+
+/// Why a transition on `id` by this volunteer did not happen.
+async fn volunteer_refusal(
+    ctx: &Ctx,
+    person: &Person,
+    q: &CallbackQuery,
+    id: i64,
+) -> HandlerResult {
+    let key = match db::requests::get(&ctx.pool, id).await? {
+        None => "request-not-found",
+        Some(_) => "not-held-by-you",
+    };
+    answer_key(ctx, person, q, key).await
+}
+
+pub async fn done(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    let Some(row) = db::requests::mark_done(&mut tx, id, person.id).await? else {
+        drop(tx);
+        return volunteer_refusal(ctx, person, q, id).await;
+    };
+    let requester_lang = notify::lang_of(&mut tx, row.requester_id).await?;
+    let ask = inline_markup(vec![vec![
+        (ctx.t(requester_lang, "btn-got-help"), Cb::GotHelp(id)),
+        (ctx.t(requester_lang, "btn-not-yet"), Cb::NotYet(id)),
+    ]]);
+    notify::tell(
+        &mut tx,
+        ctx,
+        row.requester_id,
+        "requester-ask-confirm",
+        id,
+        Some(ask),
+    )
+    .await?;
+    clear_pressed(&mut tx, q).await?;
+    let text = ctx.i18n.f(person.lang, "done-ok", &args![("id", id)]);
+    enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
+    ctx.doorbell.commit(tx).await?;
+    ctx.jobs_bell.ring();
+    ctx.answer_callback(q, None, false).await;
+    Ok(())
+}
+
+pub async fn release_ask(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let held = db::requests::get(&ctx.pool, id)
+        .await?
+        .filter(|r| r.status() == Status::Claimed && r.claimed_by == Some(person.id));
+    if held.is_none() {
+        return volunteer_refusal(ctx, person, q, id).await;
+    }
+    let buttons = ReleaseReason::ALL
+        .iter()
+        .map(|r| vec![(ctx.t(person.lang, r.key()), Cb::Release(id, *r))])
+        .collect();
+    let text = ctx.i18n.f(person.lang, "release-ask", &args![("id", id)]);
+    ctx.respond(
+        person.id,
+        Next::Keep,
+        vec![ctx.reply(person, text, Some(inline_markup(buttons)))],
+    )
+    .await?;
+    ctx.answer_callback(q, None, false).await;
+    Ok(())
+}
+
+pub async fn release(
+    ctx: &Ctx,
+    person: &Person,
+    q: &CallbackQuery,
+    id: i64,
+    reason: ReleaseReason,
+) -> HandlerResult {
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    let Some(row) = db::requests::release(&mut tx, id, person.id, reason.code()).await? else {
+        drop(tx);
+        return volunteer_refusal(ctx, person, q, id).await;
+    };
+    notify::push_request(ctx, &mut tx, &row, &[person.id, row.requester_id]).await?;
+    notify::tell(
+        &mut tx,
+        ctx,
+        row.requester_id,
+        "requester-released",
+        id,
+        None,
+    )
+    .await?;
+    clear_pressed(&mut tx, q).await?;
+    let text = ctx.i18n.f(person.lang, "release-ok", &args![("id", id)]);
+    enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
+    ctx.doorbell.commit(tx).await?;
+    tracing::info!(
+        request = id,
+        volunteer = person.id,
+        reason = reason.code(),
+        "request released"
+    );
+    ctx.answer_callback(q, None, false).await;
+    Ok(())
+}
+
+/// Why a requester's action on `id` did not happen.
+async fn requester_refusal(
+    ctx: &Ctx,
+    person: &Person,
+    q: &CallbackQuery,
+    id: i64,
+) -> HandlerResult {
+    let key = match db::requests::get(&ctx.pool, id).await? {
+        None => "request-not-found",
+        Some(r) if r.requester_id != person.id => "not-your-request",
+        Some(_) => "already-answered",
+    };
+    answer_key(ctx, person, q, key).await
+}
+
+pub async fn got_help(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let menu = ctx.main_menu(person).await?;
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    let Some(row) = db::requests::confirm(&mut tx, id, person.id).await? else {
+        drop(tx);
+        return requester_refusal(ctx, person, q, id).await;
+    };
+    if let Some(volunteer) = row.claimed_by {
+        notify::tell(
+            &mut tx,
+            ctx,
+            volunteer,
+            "confirm-thanks-volunteer",
+            id,
+            None,
+        )
+        .await?;
+    }
+    clear_pressed(&mut tx, q).await?;
+    let text = ctx
+        .i18n
+        .f(person.lang, "confirm-thanks-requester", &args![("id", id)]);
+    enqueue(&mut tx, &ctx.reply(person, text, Some(menu))).await?;
+    ctx.doorbell.commit(tx).await?;
+    ctx.answer_callback(q, None, false).await;
+    Ok(())
+}
+
+pub async fn not_yet(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    let Some(before) = db::requests::not_yet(&mut tx, id, person.id).await? else {
+        drop(tx);
+        return requester_refusal(ctx, person, q, id).await;
+    };
+    let Some(row) = db::requests::get_tx(&mut tx, id).await? else {
+        return Ok(());
+    };
+    let mut exclude = vec![person.id];
+    if let Some(volunteer) = before.claimed_by {
+        exclude.push(volunteer);
+        notify::tell(&mut tx, ctx, volunteer, "not-yet-volunteer", id, None).await?;
+    }
+    notify::push_request(ctx, &mut tx, &row, &exclude).await?;
+    clear_pressed(&mut tx, q).await?;
+    let text = ctx
+        .i18n
+        .f(person.lang, "not-yet-requester", &args![("id", id)]);
+    enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
+    ctx.doorbell.commit(tx).await?;
+    tracing::info!(
+        request = id,
+        "requester says help has not arrived; reopened"
+    );
+    ctx.answer_callback(q, None, false).await;
+    Ok(())
+}
+
+pub async fn cancel_ask(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let Some(row) = db::requests::get(&ctx.pool, id)
+        .await?
+        .filter(|r| r.requester_id == person.id)
+    else {
+        return requester_refusal(ctx, person, q, id).await;
+    };
+    let text = if row.status().cancellable() {
+        let buttons = inline_markup(vec![vec![
+            (ctx.t(person.lang, "btn-cancel-sure"), Cb::CancelSure(id)),
+            (ctx.t(person.lang, "btn-cancel-keep"), Cb::CancelKeep(id)),
+        ]]);
+        let text = ctx.i18n.f(person.lang, "cancel-ask", &args![("id", id)]);
+        ctx.reply(person, text, Some(buttons))
+    } else {
+        let status = render::status(&ctx.i18n, person.lang, row.status());
+        ctx.reply(
+            person,
+            ctx.i18n.f(
+                person.lang,
+                "cancel-too-late",
+                &args![("id", id), ("status", status)],
+            ),
+            None,
+        )
+    };
+    ctx.respond(person.id, Next::Keep, vec![text]).await?;
+    ctx.answer_callback(q, None, false).await;
+    Ok(())
+}
+
+pub async fn cancel(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let menu = ctx.main_menu(person).await?;
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    let Some(before) = db::requests::cancel(&mut tx, id, person.id).await? else {
+        drop(tx);
+        let row = db::requests::get(&ctx.pool, id).await?;
+        return match row {
+            Some(r) if r.requester_id == person.id => {
+                let status = render::status(&ctx.i18n, person.lang, r.status());
+                let text = ctx.i18n.f(
+                    person.lang,
+                    "cancel-too-late",
+                    &args![("id", id), ("status", status)],
+                );
+                ctx.answer_callback(q, Some(text), true).await;
+                Ok(())
+            }
+            _ => requester_refusal(ctx, person, q, id).await,
+        };
+    };
+    let i18n = &ctx.i18n;
+    notify::close_pushes(&mut tx, id, |lang, _| {
+        i18n.f(lang, "push-cancelled", &args![("id", id)])
+    })
+    .await?;
+    if let Some(volunteer) = before
+        .claimed_by
+        .filter(|_| before.status() == Status::Claimed)
+    {
+        notify::tell(&mut tx, ctx, volunteer, "cancel-volunteer", id, None).await?;
+    }
+    clear_pressed(&mut tx, q).await?;
+    let text = ctx.i18n.f(person.lang, "cancel-ok", &args![("id", id)]);
+    enqueue(&mut tx, &ctx.reply(person, text, Some(menu))).await?;
+    ctx.doorbell.commit(tx).await?;
+    tracing::info!(request = id, "request cancelled by its requester");
+    ctx.answer_callback(q, None, false).await;
+    Ok(())
+}
+
+pub async fn cancel_keep(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    clear_pressed(&mut tx, q).await?;
+    let text = ctx.i18n.f(person.lang, "cancel-kept", &args![("id", id)]);
+    enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
+    ctx.doorbell.commit(tx).await?;
+    ctx.answer_callback(q, None, false).await;
+    Ok(())
+}

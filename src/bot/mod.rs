@@ -1,0 +1,234 @@
+//! The Telegram adapter: who is writing, where they are in a dialogue, and which handler answers.
+
+pub mod callbacks;
+pub mod commands;
+pub mod keyboards;
+pub mod lifecycle;
+pub mod notify;
+pub mod regions;
+pub mod render;
+pub mod requester;
+pub mod state;
+pub mod volunteer;
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use sqlx::SqlitePool;
+use teloxide::dispatching::dialogue::GetChatId;
+use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
+use teloxide::error_handlers::ErrorHandler;
+use teloxide::prelude::*;
+use teloxide::types::ReplyMarkup;
+
+use crate::config::Config;
+use crate::db::{self, dialogues::DialogueStorage};
+use crate::domain::region::Regions;
+use crate::error::{HandlerError, HandlerResult, Redactor};
+use crate::i18n::{I18n, Lang};
+use crate::outbox::{Doorbell, Outgoing, Priority};
+use state::State;
+
+/// Everything a handler needs, passed as one dptree dependency (no globals).
+#[derive(Clone)]
+pub struct Ctx {
+    pub bot: Bot,
+    pub pool: SqlitePool,
+    pub i18n: Arc<I18n>,
+    pub regions: Arc<Regions>,
+    pub config: Arc<Config>,
+    pub doorbell: Doorbell,
+    /// Wakes the background jobs when a request became due for one of them.
+    pub jobs_bell: Doorbell,
+    pub bot_username: Arc<str>,
+}
+
+/// The person behind an update, recorded in `users`, with the language they read.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub id: i64,
+    pub first_name: String,
+    pub lang: Lang,
+}
+
+/// What happens to the dialogue when a handler's answer is committed.
+pub enum Next {
+    Keep,
+    Set(Box<State>),
+    Clear,
+}
+
+impl Ctx {
+    pub fn t(&self, lang: Lang, key: &str) -> String {
+        self.i18n.t(lang, key)
+    }
+
+    /// A reply to the person who is acting, first in the sender's queue.
+    pub fn reply(&self, person: &Person, text: String, markup: Option<ReplyMarkup>) -> Outgoing {
+        Outgoing::text(person.id, Priority::Reply, text, markup)
+    }
+
+    /// Writes the dialogue change and the messages in one transaction, then wakes the sender.
+    pub async fn respond(&self, chat_id: i64, next: Next, outs: Vec<Outgoing>) -> HandlerResult {
+        let mut tx = db::begin_write(&self.pool).await?;
+        match next {
+            Next::Keep => {}
+            Next::Set(s) => db::dialogues::save(&mut tx, chat_id, &*s).await?,
+            Next::Clear => db::dialogues::clear(&mut tx, chat_id).await?,
+        }
+        crate::outbox::enqueue_all(&mut tx, &outs).await?;
+        self.doorbell.commit(tx).await?;
+        Ok(())
+    }
+
+    /// Answers a button press right away (a popup or toast); not a chat message, so not queued.
+    pub async fn answer_callback(&self, q: &CallbackQuery, text: Option<String>, alert: bool) {
+        let mut req = self.bot.answer_callback_query(q.id.clone());
+        if let Some(t) = text {
+            req = req.text(t).show_alert(alert);
+        }
+        if let Err(e) = req.await {
+            tracing::debug!(error = %e, "could not answer a callback query");
+        }
+    }
+
+    pub async fn is_volunteer(&self, user_id: i64) -> Result<bool, sqlx::Error> {
+        Ok(db::volunteers::get(&self.pool, user_id).await?.is_some())
+    }
+
+    pub async fn main_menu(&self, person: &Person) -> Result<ReplyMarkup, sqlx::Error> {
+        Ok(keyboards::main_menu(
+            &self.i18n,
+            person.lang,
+            self.is_volunteer(person.id).await?,
+        ))
+    }
+}
+
+async fn person_of(update: Update, ctx: Ctx) -> Option<Person> {
+    let user = update.from()?;
+    if user.is_bot {
+        return None;
+    }
+    let id = i64::try_from(user.id.0).ok()?;
+    let seen = db::users::Seen {
+        id,
+        first_name: &user.first_name,
+        username: user.username.as_deref(),
+        tg_language: user.language_code.as_deref(),
+    };
+    match db::users::touch(&ctx.pool, &seen).await {
+        Ok(row) => Some(Person {
+            id,
+            first_name: row.first_name,
+            lang: Lang::negotiate(row.language.as_deref(), row.tg_language.as_deref()),
+        }),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot record the person behind an update");
+            None
+        }
+    }
+}
+
+pub fn schema() -> UpdateHandler<HandlerError> {
+    dptree::entry()
+        .filter_map_async(person_of)
+        .branch(
+            Update::filter_message()
+                .branch(
+                    dptree::filter(|m: Message| m.chat.is_private())
+                        .enter_dialogue::<Message, DialogueStorage, State>()
+                        .endpoint(on_private_message),
+                )
+                .endpoint(commands::on_group_message),
+        )
+        .branch(
+            Update::filter_callback_query()
+                .filter(|q: CallbackQuery| q.chat_id().is_some_and(|c| c.is_user()))
+                .enter_dialogue::<CallbackQuery, DialogueStorage, State>()
+                .endpoint(on_callback),
+        )
+}
+
+async fn on_private_message(ctx: Ctx, person: Person, msg: Message, state: State) -> HandlerResult {
+    let result = route_message(&ctx, &person, &msg, state).await;
+    if let Err(e) = &result {
+        tracing::error!(error = %ctx.redactor().clean(e), "handler failed");
+        let text = ctx.t(person.lang, "error-generic");
+        let _ = ctx
+            .respond(person.id, Next::Keep, vec![ctx.reply(&person, text, None)])
+            .await;
+    }
+    Ok(())
+}
+
+async fn route_message(ctx: &Ctx, person: &Person, msg: &Message, state: State) -> HandlerResult {
+    if let Some(text) = msg.text()
+        && let Some(cmd) = commands::Command::parse(text, &ctx.bot_username)
+    {
+        return commands::handle(ctx, person, cmd, state).await;
+    }
+    match state {
+        State::Idle => commands::on_idle_message(ctx, person, msg).await,
+        State::Request { step, draft } => {
+            requester::on_message(ctx, person, msg, step, draft).await
+        }
+        State::Volunteer { step, draft } => {
+            volunteer::on_message(ctx, person, msg, step, draft).await
+        }
+    }
+}
+
+async fn on_callback(ctx: Ctx, person: Person, q: CallbackQuery, state: State) -> HandlerResult {
+    let result = callbacks_route(&ctx, &person, &q, state).await;
+    if let Err(e) = &result {
+        tracing::error!(error = %ctx.redactor().clean(e), "callback handler failed");
+        ctx.answer_callback(&q, Some(ctx.t(person.lang, "error-generic")), false)
+            .await;
+    }
+    Ok(())
+}
+
+async fn callbacks_route(
+    ctx: &Ctx,
+    person: &Person,
+    q: &CallbackQuery,
+    state: State,
+) -> HandlerResult {
+    use callbacks::Cb;
+    let Some(cb) = q.data.as_deref().and_then(Cb::parse) else {
+        ctx.answer_callback(q, Some(ctx.t(person.lang, "stale-button")), false)
+            .await;
+        return Ok(());
+    };
+    match cb {
+        Cb::Claim(id) => lifecycle::claim(ctx, person, q, id).await,
+        Cb::Done(id) => lifecycle::done(ctx, person, q, id).await,
+        Cb::ReleaseAsk(id) => lifecycle::release_ask(ctx, person, q, id).await,
+        Cb::Release(id, reason) => lifecycle::release(ctx, person, q, id, reason).await,
+        Cb::GotHelp(id) => lifecycle::got_help(ctx, person, q, id).await,
+        Cb::NotYet(id) => lifecycle::not_yet(ctx, person, q, id).await,
+        Cb::CancelAsk(id) => lifecycle::cancel_ask(ctx, person, q, id).await,
+        Cb::CancelSure(id) => lifecycle::cancel(ctx, person, q, id).await,
+        Cb::CancelKeep(id) => lifecycle::cancel_keep(ctx, person, q, id).await,
+        Cb::TasksPage(page) => volunteer::tasks_page(ctx, person, q, page).await,
+        Cb::Language(lang) => commands::set_language(ctx, person, q, lang, state).await,
+        Cb::EditProfile(field) => volunteer::edit_profile(ctx, person, q, field, state).await,
+    }
+}
+
+impl Ctx {
+    pub fn redactor(&self) -> Redactor {
+        Redactor::new(&self.config.token)
+    }
+}
+
+/// Logs dispatcher-level errors without the token.
+pub struct RedactingErrorHandler(pub Redactor);
+
+impl ErrorHandler<HandlerError> for RedactingErrorHandler {
+    fn handle_error(self: Arc<Self>, error: HandlerError) -> BoxFuture<'static, ()> {
+        let text = self.0.clean(&error);
+        Box::pin(async move { tracing::error!(error = %text, "update handler failed") })
+    }
+}

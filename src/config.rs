@@ -1,0 +1,177 @@
+//! Settings from the environment (and an optional `.env`, loaded by `main`).
+
+use std::time::Duration;
+
+use url::Url;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{0} is not set: put it into .env (see .env.example)")]
+    Missing(&'static str),
+    #[error("{name} has an unreadable value {value:?}: {hint}")]
+    Malformed {
+        name: &'static str,
+        value: String,
+        hint: &'static str,
+    },
+}
+
+/// How fast the outbox may send. Telegram's documented limits are the defaults; tests shorten them.
+#[derive(Debug, Clone)]
+pub struct SendLimits {
+    /// Messages per second across all chats.
+    pub per_second: u32,
+    /// Minimum gap between two messages to one private chat.
+    pub per_chat_gap: Duration,
+    /// Messages per minute to one group.
+    pub group_per_minute: u32,
+    /// Sends in flight at once (Bot API round trips overlap).
+    pub concurrency: usize,
+    /// Attempts before a message that keeps failing with network or server errors is given up.
+    pub max_attempts: u32,
+}
+
+impl Default for SendLimits {
+    fn default() -> Self {
+        Self {
+            per_second: 30,
+            per_chat_gap: Duration::from_secs(1),
+            group_per_minute: 20,
+            concurrency: 8,
+            max_attempts: 8,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub token: String,
+    pub api_url: Option<Url>,
+    pub database_url: String,
+    pub require_volunteer_approval: bool,
+    /// A request marked done with no answer from the requester is closed after this long.
+    pub confirm_timeout: Duration,
+    pub send_limits: SendLimits,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://mutual-aid.db";
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `get`, so tests can build a Config without touching the process environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let token = get("TELOXIDE_TOKEN").ok_or(ConfigError::Missing("TELOXIDE_TOKEN"))?;
+        if token.contains(char::is_whitespace) || !token.contains(':') {
+            // Never echo the token itself.
+            return Err(ConfigError::Malformed {
+                name: "TELOXIDE_TOKEN",
+                value: "<hidden>".into(),
+                hint: "expected the token from @BotFather, like 123456:ABC-DEF…",
+            });
+        }
+        let api_url = match get("TELOXIDE_API_URL") {
+            None => None,
+            Some(v) => Some(Url::parse(&v).map_err(|_| ConfigError::Malformed {
+                name: "TELOXIDE_API_URL",
+                value: v.clone(),
+                hint: "expected a URL such as https://api.telegram.org",
+            })?),
+        };
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !database_url.starts_with("sqlite:") {
+            return Err(ConfigError::Malformed {
+                name: "DATABASE_URL",
+                value: database_url,
+                hint: "expected sqlite://path/to/file.db",
+            });
+        }
+        let require_volunteer_approval = match get("REQUIRE_VOLUNTEER_APPROVAL") {
+            None => false,
+            Some(v) => parse_bool(&v).ok_or(ConfigError::Malformed {
+                name: "REQUIRE_VOLUNTEER_APPROVAL",
+                value: v,
+                hint: "expected true or false",
+            })?,
+        };
+        let confirm_timeout = match get("CONFIRM_TIMEOUT") {
+            None => Duration::from_secs(48 * 3600),
+            Some(v) => humantime::parse_duration(&v).map_err(|_| ConfigError::Malformed {
+                name: "CONFIRM_TIMEOUT",
+                value: v,
+                hint: "expected a duration such as 48h or 2d",
+            })?,
+        };
+        Ok(Self {
+            token,
+            api_url,
+            database_url,
+            require_volunteer_approval,
+            confirm_timeout,
+            send_limits: SendLimits::default(),
+        })
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn a_token_alone_gives_the_defaults() {
+        let c = config(&[("TELOXIDE_TOKEN", "123:abc")]).unwrap();
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert!(!c.require_volunteer_approval);
+        assert_eq!(c.confirm_timeout, Duration::from_secs(48 * 3600));
+        assert!(c.api_url.is_none());
+    }
+
+    #[test]
+    fn a_missing_token_is_named() {
+        let err = config(&[]).unwrap_err();
+        assert_eq!(err, ConfigError::Missing("TELOXIDE_TOKEN"));
+        assert!(err.to_string().starts_with("TELOXIDE_TOKEN is not set"));
+    }
+
+    #[test]
+    fn malformed_settings_are_named_and_the_token_is_never_echoed() {
+        let err = config(&[
+            ("TELOXIDE_TOKEN", "123:abc"),
+            ("REQUIRE_VOLUNTEER_APPROVAL", "maybe"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("REQUIRE_VOLUNTEER_APPROVAL"));
+        let err = config(&[("TELOXIDE_TOKEN", "secret token")]).unwrap_err();
+        assert!(!err.to_string().contains("secret"));
+        let err =
+            config(&[("TELOXIDE_TOKEN", "1:a"), ("TELOXIDE_API_URL", "not a url")]).unwrap_err();
+        assert!(err.to_string().contains("TELOXIDE_API_URL"));
+        let err = config(&[("TELOXIDE_TOKEN", "1:a"), ("CONFIRM_TIMEOUT", "soon")]).unwrap_err();
+        assert!(err.to_string().contains("CONFIRM_TIMEOUT"));
+    }
+}

@@ -1,0 +1,107 @@
+//! Dialogue state per chat, as JSON, so a person halfway through a request continues after a restart.
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use serde::{Serialize, de::DeserializeOwned};
+use sqlx::SqlitePool;
+use teloxide::dispatching::dialogue::Storage;
+use teloxide::types::ChatId;
+
+use super::{Tx, begin_write, now_ms};
+
+pub async fn save<S: Serialize>(tx: &mut Tx, chat_id: i64, state: &S) -> Result<(), sqlx::Error> {
+    let json = serde_json::to_string(state).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO dialogues (chat_id, state_json, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (chat_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at",
+    )
+    .bind(chat_id)
+    .bind(json)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn clear(tx: &mut Tx, chat_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM dialogues WHERE chat_id = ?")
+        .bind(chat_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A state that no longer parses (the bot was upgraded mid-dialogue) reads as no dialogue.
+pub async fn load<S: DeserializeOwned>(
+    pool: &SqlitePool,
+    chat_id: i64,
+) -> Result<Option<S>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT state_json FROM dialogues WHERE chat_id = ?")
+            .bind(chat_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.and_then(|(json,)| match serde_json::from_str(&json) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            tracing::warn!(chat_id, error = %e, "dropping a dialogue state that no longer parses");
+            None
+        }
+    }))
+}
+
+/// teloxide's dialogue storage over the bot's own pool: one database, one migration set.
+#[derive(Clone)]
+pub struct DialogueStorage {
+    pool: SqlitePool,
+}
+
+impl DialogueStorage {
+    pub fn new(pool: SqlitePool) -> Arc<Self> {
+        Arc::new(Self { pool })
+    }
+}
+
+impl<D> Storage<D> for DialogueStorage
+where
+    D: Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    type Error = sqlx::Error;
+
+    fn remove_dialogue(
+        self: Arc<Self>,
+        chat_id: ChatId,
+    ) -> BoxFuture<'static, Result<(), Self::Error>>
+    where
+        D: Send + 'static,
+    {
+        Box::pin(async move {
+            let mut tx = begin_write(&self.pool).await?;
+            clear(&mut tx, chat_id.0).await?;
+            tx.commit().await
+        })
+    }
+
+    fn update_dialogue(
+        self: Arc<Self>,
+        chat_id: ChatId,
+        dialogue: D,
+    ) -> BoxFuture<'static, Result<(), Self::Error>>
+    where
+        D: Send + 'static,
+    {
+        Box::pin(async move {
+            let mut tx = begin_write(&self.pool).await?;
+            save(&mut tx, chat_id.0, &dialogue).await?;
+            tx.commit().await
+        })
+    }
+
+    fn get_dialogue(
+        self: Arc<Self>,
+        chat_id: ChatId,
+    ) -> BoxFuture<'static, Result<Option<D>, Self::Error>> {
+        Box::pin(async move { load(&self.pool, chat_id.0).await })
+    }
+}

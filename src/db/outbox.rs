@@ -1,0 +1,151 @@
+//! The outbox table: what the sender still has to deliver.
+
+use sqlx::SqlitePool;
+
+use super::{Tx, begin_write, now_ms};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub priority: i64,
+    pub chat_id: i64,
+    pub kind: String,
+    pub payload_json: String,
+    pub request_id: Option<i64>,
+    pub attempts: i64,
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    priority: i64,
+    chat_id: i64,
+    kind: &str,
+    payload_json: &str,
+    request_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO outbox (priority, chat_id, kind, payload_json, request_id, not_before, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(priority)
+    .bind(chat_id)
+    .bind(kind)
+    .bind(payload_json)
+    .bind(request_id)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Due messages, most important first, oldest first within a priority.
+pub async fn due(pool: &SqlitePool, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, priority, chat_id, kind, payload_json, request_id, attempts FROM outbox
+         WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ?
+         ORDER BY priority, id LIMIT ?",
+    )
+    .bind(now_ms())
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// When the next message that is waiting out a back-off becomes due.
+pub async fn next_due_at(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
+    let (at,): (Option<i64>,) = sqlx::query_as(
+        "SELECT MIN(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(at)
+}
+
+pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: Option<i32>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET sent_at = ?, sent_message_id = ?, attempts = attempts + 1 WHERE id = ?",
+    )
+    .bind(now_ms())
+    .bind(message_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_failed(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query("UPDATE outbox SET failed_at = ?, attempts = attempts + 1 WHERE id = ?")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+pub async fn retry_later(pool: &SqlitePool, id: i64, not_before: i64) -> Result<(), sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query("UPDATE outbox SET not_before = ?, attempts = attempts + 1 WHERE id = ?")
+        .bind(not_before)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// A 429 is not the message's fault: count the attempt, keep it due.
+pub async fn count_attempt(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// A request was taken or withdrawn: announcements of it not yet sent are dropped.
+pub async fn drop_unsent_pushes(tx: &mut Tx, request_id: i64) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query(
+        "DELETE FROM outbox WHERE request_id = ? AND kind = 'push' AND sent_at IS NULL",
+    )
+    .bind(request_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected())
+}
+
+/// Unsent messages to a chat that Telegram says is unreachable are dropped.
+pub async fn drop_unsent_to(pool: &SqlitePool, chat_id: i64) -> Result<(), sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query("UPDATE outbox SET failed_at = ? WHERE chat_id = ? AND sent_at IS NULL AND failed_at IS NULL")
+        .bind(now_ms())
+        .bind(chat_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+pub async fn record_push(
+    tx: &mut Tx,
+    request_id: i64,
+    chat_id: i64,
+    message_id: i32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT OR IGNORE INTO pushes (request_id, chat_id, message_id) VALUES (?, ?, ?)")
+        .bind(request_id)
+        .bind(chat_id)
+        .bind(message_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn request_status(tx: &mut Tx, request_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT status FROM help_requests WHERE id = ?")
+        .bind(request_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.map(|r| r.0))
+}

@@ -1,0 +1,402 @@
+//! Help requests and their history. Every transition is one conditional UPDATE inside the
+//! caller's write transaction: it names the state it expects, so a stale or repeated action
+//! changes nothing.
+
+use sqlx::SqlitePool;
+
+use super::{Tx, now_ms};
+use crate::domain::{Beneficiary, Category, EventKind, ForWhom, Status, Urgency};
+
+macro_rules! columns {
+    () => {
+        "id, requester_id, for_whom, beneficiary_name, beneficiary, region_id, category, settlement, details, \
+         voice_file_id, address, phone, urgency, needed_on, status, claimed_by, created_at, updated_at, done_at"
+    };
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RequestRow {
+    pub id: i64,
+    pub requester_id: i64,
+    pub for_whom: String,
+    pub beneficiary_name: Option<String>,
+    pub beneficiary: String,
+    pub region_id: i64,
+    pub category: String,
+    pub settlement: String,
+    pub details: Option<String>,
+    pub voice_file_id: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub urgency: String,
+    pub needed_on: String,
+    pub status: String,
+    pub claimed_by: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub done_at: Option<i64>,
+}
+
+impl RequestRow {
+    pub fn status(&self) -> Status {
+        Status::from_code(&self.status).unwrap_or(Status::Cancelled)
+    }
+    pub fn category(&self) -> Category {
+        Category::from_code(&self.category).unwrap_or(Category::Other)
+    }
+    pub fn beneficiary(&self) -> Beneficiary {
+        Beneficiary::from_code(&self.beneficiary).unwrap_or(Beneficiary::Other)
+    }
+    pub fn for_whom(&self) -> ForWhom {
+        ForWhom::from_code(&self.for_whom)
+    }
+    pub fn urgency(&self) -> Urgency {
+        Urgency::from_code(&self.urgency)
+    }
+}
+
+pub struct NewRequest {
+    pub requester_id: i64,
+    pub for_whom: ForWhom,
+    pub beneficiary_name: Option<String>,
+    pub beneficiary: Beneficiary,
+    pub region_id: i64,
+    pub category: Category,
+    pub settlement: String,
+    pub details: Option<String>,
+    pub voice_file_id: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub urgency: Urgency,
+    pub needed_on: chrono::NaiveDate,
+}
+
+pub async fn create(tx: &mut Tx, r: &NewRequest) -> Result<RequestRow, sqlx::Error> {
+    let now = now_ms();
+    let row: RequestRow = sqlx::query_as(concat!(
+        "INSERT INTO help_requests (requester_id, for_whom, beneficiary_name, beneficiary, region_id, category,
+             settlement, details, voice_file_id, address, phone, urgency, needed_on, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING ",
+        columns!()
+    ))
+    .bind(r.requester_id)
+    .bind(r.for_whom.code())
+    .bind(&r.beneficiary_name)
+    .bind(r.beneficiary.code())
+    .bind(r.region_id)
+    .bind(r.category.code())
+    .bind(&r.settlement)
+    .bind(&r.details)
+    .bind(&r.voice_file_id)
+    .bind(&r.address)
+    .bind(&r.phone)
+    .bind(r.urgency.code())
+    .bind(r.needed_on.format("%Y-%m-%d").to_string())
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    event(tx, row.id, Some(r.requester_id), EventKind::Created, None).await?;
+    Ok(row)
+}
+
+pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<RequestRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM help_requests WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn get_tx(tx: &mut Tx, id: i64) -> Result<Option<RequestRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM help_requests WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// First claim wins: exactly one volunteer gets an open request.
+pub async fn claim(
+    tx: &mut Tx,
+    id: i64,
+    volunteer: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let row: Option<RequestRow> = sqlx::query_as(concat!(
+        "UPDATE help_requests SET status = 'claimed', claimed_by = ?, updated_at = ?
+         WHERE id = ? AND status = 'open' RETURNING ",
+        columns!()
+    ))
+    .bind(volunteer)
+    .bind(now_ms())
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if row.is_some() {
+        event(tx, id, Some(volunteer), EventKind::Claimed, None).await?;
+    }
+    Ok(row)
+}
+
+/// The volunteer gives the request back; it is open again.
+pub async fn release(
+    tx: &mut Tx,
+    id: i64,
+    volunteer: i64,
+    reason: &str,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let row: Option<RequestRow> = sqlx::query_as(concat!(
+        "UPDATE help_requests SET status = 'open', claimed_by = NULL, updated_at = ?
+         WHERE id = ? AND status = 'claimed' AND claimed_by = ? RETURNING ",
+        columns!()
+    ))
+    .bind(now_ms())
+    .bind(id)
+    .bind(volunteer)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if row.is_some() {
+        event(tx, id, Some(volunteer), EventKind::Released, Some(reason)).await?;
+    }
+    Ok(row)
+}
+
+pub async fn mark_done(
+    tx: &mut Tx,
+    id: i64,
+    volunteer: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let now = now_ms();
+    let row: Option<RequestRow> = sqlx::query_as(concat!(
+        "UPDATE help_requests SET status = 'done', updated_at = ?, done_at = ?
+         WHERE id = ? AND status = 'claimed' AND claimed_by = ? RETURNING ",
+        columns!()
+    ))
+    .bind(now)
+    .bind(now)
+    .bind(id)
+    .bind(volunteer)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if row.is_some() {
+        event(tx, id, Some(volunteer), EventKind::Done, None).await?;
+    }
+    Ok(row)
+}
+
+/// The requester says the help arrived.
+pub async fn confirm(
+    tx: &mut Tx,
+    id: i64,
+    requester: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let row: Option<RequestRow> = sqlx::query_as(concat!(
+        "UPDATE help_requests SET status = 'closed', updated_at = ?
+         WHERE id = ? AND status = 'done' AND requester_id = ? RETURNING ",
+        columns!()
+    ))
+    .bind(now_ms())
+    .bind(id)
+    .bind(requester)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if row.is_some() {
+        event(tx, id, Some(requester), EventKind::Confirmed, None).await?;
+        event(tx, id, Some(requester), EventKind::Closed, None).await?;
+    }
+    Ok(row)
+}
+
+/// The requester says the help has not arrived: open again, without the volunteer who held it.
+/// Returns the row as it was before (to know who held it) — its status is now open.
+pub async fn not_yet(
+    tx: &mut Tx,
+    id: i64,
+    requester: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let before = get_tx(tx, id).await?;
+    let Some(before) = before.filter(|r| r.status() == Status::Done && r.requester_id == requester)
+    else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "UPDATE help_requests SET status = 'open', claimed_by = NULL, done_at = NULL, updated_at = ?
+         WHERE id = ? AND status = 'done'",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    event(
+        tx,
+        id,
+        Some(requester),
+        EventKind::Reopened,
+        Some("not yet"),
+    )
+    .await?;
+    Ok(Some(before))
+}
+
+/// The requester withdraws an open or claimed request. Returns the row as it was before.
+pub async fn cancel(
+    tx: &mut Tx,
+    id: i64,
+    requester: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let before = get_tx(tx, id).await?;
+    let Some(before) = before.filter(|r| r.status().cancellable() && r.requester_id == requester)
+    else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "UPDATE help_requests SET status = 'cancelled', updated_at = ? WHERE id = ? AND status IN ('open', 'claimed')",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    event(tx, id, Some(requester), EventKind::Cancelled, None).await?;
+    Ok(Some(before))
+}
+
+/// Done requests nobody confirmed or disputed before `done_before` are closed by the bot.
+pub async fn close_unconfirmed(
+    tx: &mut Tx,
+    done_before: i64,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let rows: Vec<RequestRow> = sqlx::query_as(concat!(
+        "UPDATE help_requests SET status = 'closed', updated_at = ?
+         WHERE status = 'done' AND done_at <= ? RETURNING ",
+        columns!()
+    ))
+    .bind(now_ms())
+    .bind(done_before)
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in &rows {
+        event(
+            tx,
+            r.id,
+            None,
+            EventKind::Closed,
+            Some("no answer from the requester"),
+        )
+        .await?;
+    }
+    Ok(rows)
+}
+
+/// When the earliest done request will be due for closing, if any.
+pub async fn earliest_done_at(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
+    let row: (Option<i64>,) =
+        sqlx::query_as("SELECT MIN(done_at) FROM help_requests WHERE status = 'done'")
+            .fetch_one(pool)
+            .await?;
+    Ok(row.0)
+}
+
+/// Open requests a volunteer may take: their regions and kinds of help, most urgent first.
+pub async fn open_for_volunteer(
+    pool: &SqlitePool,
+    volunteer: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<RequestRow>, i64), sqlx::Error> {
+    let rows: Vec<RequestRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM help_requests
+         WHERE status = 'open'
+           AND region_id IN (SELECT region_id FROM volunteer_regions WHERE user_id = ?1)
+           AND category IN (SELECT category FROM volunteer_categories WHERE user_id = ?1)
+         ORDER BY needed_on, created_at, id LIMIT ?2 OFFSET ?3"
+    ))
+    .bind(volunteer)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    let (total,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM help_requests
+         WHERE status = 'open'
+           AND region_id IN (SELECT region_id FROM volunteer_regions WHERE user_id = ?1)
+           AND category IN (SELECT category FROM volunteer_categories WHERE user_id = ?1)",
+    )
+    .bind(volunteer)
+    .fetch_one(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+pub async fn held_by(pool: &SqlitePool, volunteer: i64) -> Result<Vec<RequestRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM help_requests WHERE claimed_by = ? AND status = 'claimed' ORDER BY needed_on, id"
+    ))
+    .bind(volunteer)
+    .fetch_all(pool)
+    .await
+}
+
+/// A requester's requests: unfinished ones first, then the latest finished ones.
+pub async fn of_requester(
+    pool: &SqlitePool,
+    requester: i64,
+    limit: i64,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM help_requests WHERE requester_id = ?
+         ORDER BY status IN ('closed', 'cancelled'), id DESC LIMIT ?"
+    ))
+    .bind(requester)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn event(
+    tx: &mut Tx,
+    request_id: i64,
+    actor: Option<i64>,
+    kind: EventKind,
+    note: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO request_events (request_id, actor_id, kind, note, at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(request_id)
+    .bind(actor)
+    .bind(kind.code())
+    .bind(note)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Where a request was announced (chat, message), recorded once the push is sent.
+pub async fn pushes_of(tx: &mut Tx, request_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT chat_id, message_id FROM pushes WHERE request_id = ?")
+        .bind(request_id)
+        .fetch_all(&mut **tx)
+        .await
+}
+
+/// The announcements were edited to their final form: nothing left to edit later.
+pub async fn forget_pushes(tx: &mut Tx, request_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM pushes WHERE request_id = ?")
+        .bind(request_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

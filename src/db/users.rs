@@ -1,0 +1,98 @@
+use sqlx::SqlitePool;
+
+use super::{Tx, begin_write, now_ms};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub first_name: String,
+    pub username: Option<String>,
+    pub tg_language: Option<String>,
+    pub language: Option<String>,
+    pub unreachable_at: Option<i64>,
+}
+
+/// What Telegram told us about a person in their latest update.
+pub struct Seen<'a> {
+    pub id: i64,
+    pub first_name: &'a str,
+    pub username: Option<&'a str>,
+    pub tg_language: Option<&'a str>,
+}
+
+/// Records a person on every update, writing only when something changed: most updates then cost
+/// one indexed read. A person who writes to the bot is reachable again.
+pub async fn touch(pool: &SqlitePool, seen: &Seen<'_>) -> Result<UserRow, sqlx::Error> {
+    let current: Option<UserRow> = sqlx::query_as(
+        "SELECT id, first_name, username, tg_language, language, unreachable_at FROM users WHERE id = ?",
+    )
+    .bind(seen.id)
+    .fetch_optional(pool)
+    .await?;
+    if let Some(u) = &current
+        && u.first_name == seen.first_name
+        && u.username.as_deref() == seen.username
+        && u.tg_language.as_deref() == seen.tg_language
+        && u.unreachable_at.is_none()
+    {
+        return Ok(current.unwrap_or_else(|| unreachable!()));
+    }
+    let mut tx = begin_write(pool).await?;
+    let row: UserRow = sqlx::query_as(
+        "INSERT INTO users (id, first_name, username, tg_language, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, username = excluded.username,
+             tg_language = excluded.tg_language, unreachable_at = NULL
+         RETURNING id, first_name, username, tg_language, language, unreachable_at",
+    )
+    .bind(seen.id)
+    .bind(seen.first_name)
+    .bind(seen.username)
+    .bind(seen.tg_language)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn set_language(pool: &SqlitePool, id: i64, lang: &str) -> Result<(), sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query("UPDATE users SET language = ? WHERE id = ?")
+        .bind(lang)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// The language a person reads, for messages to someone other than the one acting.
+pub async fn language_of(
+    tx: &mut Tx,
+    id: i64,
+) -> Result<(Option<String>, Option<String>), sqlx::Error> {
+    let row: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT language, tg_language FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.unwrap_or((None, None)))
+}
+
+pub async fn first_name(tx: &mut Tx, id: i64) -> Result<String, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT first_name FROM users WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.map(|r| r.0).unwrap_or_default())
+}
+
+/// Telegram answered 403 for this chat: stop pushing to them until they write again.
+pub async fn mark_unreachable(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query("UPDATE users SET unreachable_at = ? WHERE id = ? AND unreachable_at IS NULL")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}

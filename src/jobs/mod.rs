@@ -1,0 +1,4 @@
+//! Background loops. Each sleeps until its next due time (or until woken), and is idempotent:
+//! running it twice, or after a restart, does no harm.
+
+pub mod auto_close;

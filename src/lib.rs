@@ -1,0 +1,9 @@
+pub mod app;
+pub mod bot;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod jobs;
+pub mod outbox;

@@ -1,0 +1,473 @@
+//! Every outbound message goes through the outbox: written in the transaction that caused it,
+//! delivered by one sender that keeps within Telegram's limits, replies to the person who is
+//! acting first. A crash between commit and send loses nothing; a long fan-out never delays a reply.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+use teloxide::prelude::*;
+use teloxide::types::{
+    FileId, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, MessageId, ParseMode, ReplyMarkup,
+};
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::config::SendLimits;
+use crate::db::{self, Tx, outbox::OutboxRow};
+use crate::error::{Redactor, SendFailure, classify};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Priority {
+    /// An answer to the person who is acting right now.
+    Reply = 0,
+    /// Updating a message already sent (a push that was taken).
+    Edit = 1,
+    /// Announcing a request to volunteers.
+    Push = 2,
+    /// Periodic summaries.
+    Digest = 3,
+}
+
+/// What to send. Texts are rendered (HTML, user text escaped) before they are queued.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum Payload {
+    Text {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        markup: Option<ReplyMarkup>,
+    },
+    Voice {
+        file_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<String>,
+    },
+    /// Replaces a sent message's text; without markup its inline buttons go away.
+    Edit {
+        message_id: i32,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        markup: Option<InlineKeyboardMarkup>,
+    },
+    /// Removes the inline buttons of a sent message (an action on it is no longer possible).
+    ClearButtons { message_id: i32 },
+    /// Announces an open request; the sent message is recorded so it can be edited when taken.
+    Push {
+        request_id: i64,
+        text: String,
+        markup: InlineKeyboardMarkup,
+        /// Shown instead if the request stopped being open while this push was on its way.
+        gone_text: String,
+    },
+}
+
+impl Payload {
+    fn kind(&self) -> &'static str {
+        match self {
+            Payload::Text { .. } => "text",
+            Payload::Voice { .. } => "voice",
+            Payload::Edit { .. } => "edit",
+            Payload::Push { .. } => "push",
+            Payload::ClearButtons { .. } => "clear_buttons",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub chat_id: i64,
+    pub priority: Priority,
+    pub payload: Payload,
+}
+
+impl Outgoing {
+    pub fn text(
+        chat_id: i64,
+        priority: Priority,
+        text: String,
+        markup: Option<ReplyMarkup>,
+    ) -> Self {
+        Self {
+            chat_id,
+            priority,
+            payload: Payload::Text { text, markup },
+        }
+    }
+
+    pub fn edit(
+        chat_id: i64,
+        priority: Priority,
+        message_id: i32,
+        text: String,
+        markup: Option<InlineKeyboardMarkup>,
+    ) -> Self {
+        Self {
+            chat_id,
+            priority,
+            payload: Payload::Edit {
+                message_id,
+                text,
+                markup,
+            },
+        }
+    }
+}
+
+/// Queues messages inside the caller's transaction.
+pub async fn enqueue(tx: &mut Tx, out: &Outgoing) -> Result<(), sqlx::Error> {
+    let json = serde_json::to_string(&out.payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let request_id = match &out.payload {
+        Payload::Push { request_id, .. } => Some(*request_id),
+        _ => None,
+    };
+    db::outbox::insert(
+        tx,
+        out.priority as i64,
+        out.chat_id,
+        out.payload.kind(),
+        &json,
+        request_id,
+    )
+    .await
+}
+
+pub async fn enqueue_all(tx: &mut Tx, outs: &[Outgoing]) -> Result<(), sqlx::Error> {
+    for o in outs {
+        enqueue(tx, o).await?;
+    }
+    Ok(())
+}
+
+/// Wakes the sender after a commit that queued messages.
+#[derive(Clone, Default, Debug)]
+pub struct Doorbell(Arc<Notify>);
+
+impl Doorbell {
+    pub fn ring(&self) {
+        self.0.notify_one();
+    }
+
+    /// Commits the transaction, then wakes the sender.
+    pub async fn commit(&self, tx: Tx) -> Result<(), sqlx::Error> {
+        tx.commit().await?;
+        self.ring();
+        Ok(())
+    }
+
+    pub async fn wait(&self) {
+        self.0.notified().await
+    }
+}
+
+/// What one send came back with.
+struct Attempt {
+    row: OutboxRow,
+    result: Result<Option<i32>, teloxide::RequestError>,
+}
+
+/// Pacing: at most `per_second` sends in any one-second window, one send in flight per chat, and a
+/// gap between two sends to the same chat (longer for groups).
+struct Pacer {
+    limits: SendLimits,
+    window: VecDeque<Instant>,
+    next_for_chat: HashMap<i64, Instant>,
+    busy_chats: HashSet<i64>,
+    paused_until: Option<Instant>,
+}
+
+impl Pacer {
+    fn new(limits: SendLimits) -> Self {
+        Self {
+            limits,
+            window: VecDeque::new(),
+            next_for_chat: HashMap::new(),
+            busy_chats: HashSet::new(),
+            paused_until: None,
+        }
+    }
+
+    fn gap(&self, chat_id: i64) -> Duration {
+        if chat_id < 0 {
+            Duration::from_secs(60) / self.limits.group_per_minute.max(1)
+        } else {
+            self.limits.per_chat_gap
+        }
+    }
+
+    /// When a send to `chat_id` may start, or `None` if it may start now.
+    fn wait_for(&mut self, chat_id: i64, now: Instant) -> Option<Instant> {
+        if let Some(p) = self.paused_until {
+            if p > now {
+                return Some(p);
+            }
+            self.paused_until = None;
+        }
+        while self
+            .window
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
+            self.window.pop_front();
+        }
+        if self.window.len() >= self.limits.per_second as usize {
+            return self.window.front().map(|t| *t + Duration::from_secs(1));
+        }
+        match self.next_for_chat.get(&chat_id) {
+            Some(t) if *t > now => Some(*t),
+            _ => None,
+        }
+    }
+
+    fn start(&mut self, chat_id: i64, now: Instant) {
+        self.window.push_back(now);
+        self.busy_chats.insert(chat_id);
+        self.next_for_chat.insert(chat_id, now + self.gap(chat_id));
+    }
+
+    fn finish(&mut self, chat_id: i64) {
+        self.busy_chats.remove(&chat_id);
+        // Forget chats whose gap has passed, so the map stays small.
+        let now = Instant::now();
+        if self.next_for_chat.len() > 10_000 {
+            self.next_for_chat.retain(|_, t| *t > now);
+        }
+    }
+}
+
+pub struct Sender {
+    pub bot: Bot,
+    pub pool: SqlitePool,
+    pub doorbell: Doorbell,
+    pub limits: SendLimits,
+    pub redactor: Redactor,
+}
+
+impl Sender {
+    /// Delivers queued messages until `stop` turns true, then finishes the sends in flight.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let mut pacer = Pacer::new(self.limits.clone());
+        let mut in_flight: HashSet<i64> = HashSet::new();
+        let mut tasks: JoinSet<Attempt> = JoinSet::new();
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let mut wake: Option<Instant> = None;
+            match db::outbox::due(&self.pool, 512).await {
+                Ok(rows) => {
+                    let now = Instant::now();
+                    for row in rows {
+                        if tasks.len() >= self.limits.concurrency {
+                            break;
+                        }
+                        if in_flight.contains(&row.id) || pacer.busy_chats.contains(&row.chat_id) {
+                            continue;
+                        }
+                        if let Some(t) = pacer.wait_for(row.chat_id, now) {
+                            wake = Some(wake.map_or(t, |w| w.min(t)));
+                            continue;
+                        }
+                        pacer.start(row.chat_id, now);
+                        in_flight.insert(row.id);
+                        let bot = self.bot.clone();
+                        tasks.spawn(async move {
+                            let result = deliver(&bot, &row).await;
+                            Attempt { row, result }
+                        });
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox: cannot read queued messages");
+                    wake = Some(Instant::now() + Duration::from_secs(1));
+                }
+            }
+            if wake.is_none() && tasks.is_empty() {
+                // Messages waiting out a back-off wake us when they are due.
+                if let Ok(Some(at)) = db::outbox::next_due_at(&self.pool).await {
+                    let delay = (at - db::now_ms()).max(0) as u64;
+                    wake = Some(Instant::now() + Duration::from_millis(delay.min(60_000)));
+                }
+            }
+            let sleep_until = wake.unwrap_or_else(|| Instant::now() + Duration::from_secs(60));
+            tokio::select! {
+                _ = self.doorbell.wait() => {}
+                Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                    if let Ok(attempt) = done {
+                        in_flight.remove(&attempt.row.id);
+                        pacer.finish(attempt.row.chat_id);
+                        self.settle(attempt, &mut pacer).await;
+                    }
+                }
+                _ = tokio::time::sleep_until(sleep_until) => {}
+                _ = stop.changed() => {}
+            }
+        }
+        while let Some(done) = tasks.join_next().await {
+            if let Ok(attempt) = done {
+                self.settle(attempt, &mut pacer).await;
+            }
+        }
+    }
+
+    /// Records what a send came to. Database errors here are logged: the worst case is a message
+    /// sent twice after a restart, never one lost.
+    async fn settle(&self, attempt: Attempt, pacer: &mut Pacer) {
+        let Attempt { row, result } = attempt;
+        let outcome = match result {
+            Ok(message_id) => self.mark_sent(&row, message_id).await,
+            Err(e) => {
+                let failure = classify(&e);
+                let what = self.redactor.clean(&e);
+                match failure {
+                    SendFailure::RetryAfter(d) => {
+                        tracing::warn!(
+                            retry_after_s = d.as_secs(),
+                            "outbox: Telegram asked to slow down"
+                        );
+                        pacer.paused_until = Some(Instant::now() + d);
+                        db::outbox::count_attempt(&self.pool, row.id).await
+                    }
+                    SendFailure::NotModified => self.mark_sent(&row, None).await,
+                    SendFailure::Unreachable => {
+                        tracing::info!(chat_id = row.chat_id, error = %what, "outbox: chat unreachable");
+                        let r = db::outbox::mark_failed(&self.pool, row.id).await;
+                        if row.chat_id > 0 {
+                            let _ = db::users::mark_unreachable(&self.pool, row.chat_id).await;
+                        }
+                        let _ = db::outbox::drop_unsent_to(&self.pool, row.chat_id).await;
+                        r
+                    }
+                    SendFailure::Gone => {
+                        tracing::info!(chat_id = row.chat_id, error = %what, "outbox: message to edit is gone");
+                        db::outbox::mark_failed(&self.pool, row.id).await
+                    }
+                    SendFailure::Migrated(to) => {
+                        tracing::warn!(
+                            chat_id = row.chat_id,
+                            to,
+                            "outbox: group moved to a supergroup"
+                        );
+                        db::outbox::mark_failed(&self.pool, row.id).await
+                    }
+                    SendFailure::Transient
+                        if (row.attempts + 1) < self.limits.max_attempts as i64 =>
+                    {
+                        let backoff = 2_i64.pow((row.attempts as u32).min(8)) * 1000;
+                        tracing::warn!(chat_id = row.chat_id, attempt = row.attempts + 1, error = %what, "outbox: send failed, will retry");
+                        db::outbox::retry_later(&self.pool, row.id, db::now_ms() + backoff).await
+                    }
+                    SendFailure::Transient | SendFailure::Permanent => {
+                        tracing::error!(chat_id = row.chat_id, kind = row.kind, error = %what, "outbox: giving up on a message");
+                        db::outbox::mark_failed(&self.pool, row.id).await
+                    }
+                }
+            }
+        };
+        if let Err(e) = outcome {
+            tracing::error!(error = %e, outbox_id = row.id, "outbox: cannot record a send");
+        }
+    }
+
+    async fn mark_sent(&self, row: &OutboxRow, message_id: Option<i32>) -> Result<(), sqlx::Error> {
+        let mut tx = db::begin_write(&self.pool).await?;
+        db::outbox::mark_sent(&mut tx, row.id, message_id).await?;
+        let mut rang = false;
+        if let (
+            Some(mid),
+            Ok(Payload::Push {
+                request_id,
+                gone_text,
+                ..
+            }),
+        ) = (
+            message_id,
+            serde_json::from_str::<Payload>(&row.payload_json),
+        ) {
+            let status = db::outbox::request_status(&mut tx, request_id).await?;
+            if status.as_deref() == Some("open") {
+                db::outbox::record_push(&mut tx, request_id, row.chat_id, mid).await?;
+            } else {
+                // Taken (or withdrawn) while this push was on its way: show that at once.
+                enqueue(
+                    &mut tx,
+                    &Outgoing::edit(row.chat_id, Priority::Edit, mid, gone_text, None),
+                )
+                .await?;
+                rang = true;
+            }
+        }
+        tx.commit().await?;
+        if rang {
+            self.doorbell.ring();
+        }
+        Ok(())
+    }
+}
+
+async fn deliver(bot: &Bot, row: &OutboxRow) -> Result<Option<i32>, teloxide::RequestError> {
+    let payload: Payload = match serde_json::from_str(&row.payload_json) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(outbox_id = row.id, error = %e, "outbox: unreadable payload");
+            return Err(teloxide::RequestError::Api(teloxide::ApiError::Unknown(
+                "unreadable payload".into(),
+            )));
+        }
+    };
+    let chat = ChatId(row.chat_id);
+    let no_preview = LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
+    };
+    match payload {
+        Payload::Text { text, markup } => {
+            let mut req = bot
+                .send_message(chat, text)
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(no_preview);
+            if let Some(m) = markup {
+                req = req.reply_markup(m);
+            }
+            req.await.map(|m| Some(m.id.0))
+        }
+        Payload::Push { text, markup, .. } => bot
+            .send_message(chat, text)
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_preview)
+            .reply_markup(markup)
+            .await
+            .map(|m| Some(m.id.0)),
+        Payload::Voice { file_id, caption } => {
+            let mut req = bot.send_voice(chat, InputFile::file_id(FileId(file_id)));
+            if let Some(c) = caption {
+                req = req.caption(c).parse_mode(ParseMode::Html);
+            }
+            req.await.map(|m| Some(m.id.0))
+        }
+        Payload::ClearButtons { message_id } => bot
+            .edit_message_reply_markup(chat, MessageId(message_id))
+            .await
+            .map(|m| Some(m.id.0)),
+        Payload::Edit {
+            message_id,
+            text,
+            markup,
+        } => {
+            let mut req = bot
+                .edit_message_text(chat, MessageId(message_id), text)
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(no_preview);
+            if let Some(m) = markup {
+                req = req.reply_markup(m);
+            }
+            req.await.map(|m| Some(m.id.0))
+        }
+    }
+}
