@@ -101,7 +101,7 @@ impl I18n {
         self.format(lang, key, None)
     }
 
-    /// A text with arguments: `i18n.f(lang, "request-posted", &args![("id", 12)])`.
+    /// A text with arguments: `i18n.f(lang, "req-posted", &args![("id", 12)])`.
     pub fn f(&self, lang: Lang, key: &str, args: &FluentArgs) -> String {
         self.format(lang, key, Some(args))
     }

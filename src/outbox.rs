@@ -60,7 +60,10 @@ pub enum Payload {
         request_id: i64,
         text: String,
         markup: InlineKeyboardMarkup,
-        /// Shown instead if the request stopped being open while this push was on its way.
+        /// Shown instead if the request stopped being open while this push was on its way:
+        /// taken by this reader, taken by someone else, or withdrawn.
+        yours_text: String,
+        taken_text: String,
         gone_text: String,
     },
 }
@@ -376,28 +379,35 @@ impl Sender {
         let mut tx = db::begin_write(&self.pool).await?;
         db::outbox::mark_sent(&mut tx, row.id, message_id).await?;
         let mut rang = false;
+        let push = serde_json::from_str::<Payload>(&row.payload_json);
         if let (
             Some(mid),
             Ok(Payload::Push {
                 request_id,
+                yours_text,
+                taken_text,
                 gone_text,
                 ..
             }),
-        ) = (
-            message_id,
-            serde_json::from_str::<Payload>(&row.payload_json),
-        ) {
-            let status = db::outbox::request_status(&mut tx, request_id).await?;
-            if status.as_deref() == Some("open") {
-                db::outbox::record_push(&mut tx, request_id, row.chat_id, mid).await?;
-            } else {
-                // Taken (or withdrawn) while this push was on its way: show that at once.
-                enqueue(
-                    &mut tx,
-                    &Outgoing::edit(row.chat_id, Priority::Edit, mid, gone_text, None),
-                )
-                .await?;
-                rang = true;
+        ) = (message_id, push)
+        {
+            let text = match db::outbox::request_status(&mut tx, request_id).await? {
+                Some((status, _)) if status == "open" => None,
+                Some((_, Some(holder))) if holder == row.chat_id => Some(yours_text),
+                Some((status, _)) if status != "cancelled" => Some(taken_text),
+                _ => Some(gone_text),
+            };
+            match text {
+                None => db::outbox::record_push(&mut tx, request_id, row.chat_id, mid).await?,
+                Some(text) => {
+                    // Taken (or withdrawn) while this push was on its way: show that at once.
+                    enqueue(
+                        &mut tx,
+                        &Outgoing::edit(row.chat_id, Priority::Edit, mid, text, None),
+                    )
+                    .await?;
+                    rang = true;
+                }
             }
         }
         tx.commit().await?;

@@ -32,6 +32,10 @@ pub async fn push_request(
             request_id: row.id,
             text: render::push(&ctx.i18n, &ctx.regions, lang, row),
             markup: inline(vec![vec![(ctx.t(lang, "btn-claim"), Cb::Claim(row.id))]]),
+            yours_text: ctx
+                .i18n
+                .f(lang, "push-taken-by-you", &args![("id", row.id)]),
+            taken_text: render::push_taken(&ctx.i18n, lang, row),
             gone_text: ctx.i18n.f(lang, "push-gone", &args![("id", row.id)]),
         };
         enqueue(

@@ -224,7 +224,9 @@ pub async fn on_message(
     }
     match answer(ctx, lang, msg, step, &mut draft) {
         Outcome::Next(mut next) => {
-            let follow_up = matches!(next, ReqStep::OtherName | ReqStep::Date | ReqStep::Change);
+            // Changing one answer: after it (and its follow-up question) comes the summary again.
+            let follow_up = step == ReqStep::Change
+                || matches!(next, ReqStep::OtherName | ReqStep::Date | ReqStep::Change);
             if draft.editing && !follow_up {
                 next = ReqStep::Confirm;
                 draft.editing = false;

@@ -142,10 +142,13 @@ pub async fn record_push(
     Ok(())
 }
 
-pub async fn request_status(tx: &mut Tx, request_id: i64) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT status FROM help_requests WHERE id = ?")
+/// A request's status and who holds it.
+pub async fn request_status(
+    tx: &mut Tx,
+    request_id: i64,
+) -> Result<Option<(String, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as("SELECT status, claimed_by FROM help_requests WHERE id = ?")
         .bind(request_id)
         .fetch_optional(&mut **tx)
-        .await?;
-    Ok(row.map(|r| r.0))
+        .await
 }

@@ -1,0 +1,8 @@
+//! One integration-test binary: the real bot against a fake Telegram Bot API.
+
+mod bad_input;
+mod core_flow;
+mod fake_selftest;
+mod languages;
+mod steps;
+mod support;
