@@ -172,6 +172,13 @@ struct Attempt {
     result: Result<Option<i32>, teloxide::RequestError>,
 }
 
+/// The one-second window of Telegram's overall limit, with a margin: Telegram counts arrivals,
+/// and two sends can arrive closer together than they left.
+const WINDOW: Duration = Duration::from_millis(1050);
+
+/// How long sent (or given-up) messages are kept, for looking into what happened.
+const KEEP_SENT: Duration = Duration::from_secs(7 * 24 * 3600);
+
 /// Pacing: at most `per_second` sends in any one-second window, one send in flight per chat, and a
 /// gap between two sends to the same chat (longer for groups).
 struct Pacer {
@@ -212,12 +219,12 @@ impl Pacer {
         while self
             .window
             .front()
-            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
         {
             self.window.pop_front();
         }
         if self.window.len() >= self.limits.per_second as usize {
-            return self.window.front().map(|t| *t + Duration::from_secs(1));
+            return self.window.front().map(|t| *t + WINDOW);
         }
         match self.next_for_chat.get(&chat_id) {
             Some(t) if *t > now => Some(*t),
@@ -255,9 +262,17 @@ impl Sender {
         let mut pacer = Pacer::new(self.limits.clone());
         let mut in_flight: HashSet<i64> = HashSet::new();
         let mut tasks: JoinSet<Attempt> = JoinSet::new();
+        let mut last_prune: Option<Instant> = None;
         loop {
             if *stop.borrow() {
                 break;
+            }
+            if last_prune.is_none_or(|t| t.elapsed() > Duration::from_secs(3600)) {
+                last_prune = Some(Instant::now());
+                let before = db::now_ms() - KEEP_SENT.as_millis() as i64;
+                if let Err(e) = db::outbox::prune(&self.pool, before).await {
+                    tracing::warn!(error = %e, "outbox: cannot prune old messages");
+                }
             }
             let mut wake: Option<Instant> = None;
             match db::outbox::due(&self.pool, 512).await {

@@ -144,10 +144,21 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         )
         .branch(
             Update::filter_callback_query()
-                .filter(|q: CallbackQuery| q.chat_id().is_some_and(|c| c.is_user()))
-                .enter_dialogue::<CallbackQuery, DialogueStorage, State>()
-                .endpoint(on_callback),
+                .branch(
+                    dptree::filter(|q: CallbackQuery| q.chat_id().is_some_and(|c| c.is_user()))
+                        .enter_dialogue::<CallbackQuery, DialogueStorage, State>()
+                        .endpoint(on_callback),
+                )
+                .endpoint(on_stray_callback),
         )
+}
+
+/// A press on a button outside a private chat (or on a message too old to be included): nothing
+/// to do, but the button must not spin forever.
+async fn on_stray_callback(ctx: Ctx, person: Person, q: CallbackQuery) -> HandlerResult {
+    ctx.answer_callback(&q, Some(ctx.t(person.lang, "stale-button")), false)
+        .await;
+    Ok(())
 }
 
 async fn on_private_message(ctx: Ctx, person: Person, msg: Message, state: State) -> HandlerResult {

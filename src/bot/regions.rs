@@ -83,28 +83,31 @@ pub fn handle(ctx: &Ctx, lang: Lang, picker: &mut RegionPicker, text: &str) -> P
     }
 }
 
-/// The current page of regions, one per row (names are long), chosen ones marked, then paging.
+/// Regions already chosen first (ticked: a tap removes one), then the current page of the list or
+/// of the matches, one per row (names are long), then paging.
 pub fn keyboard_rows(
     ctx: &Ctx,
     lang: Lang,
     picker: &RegionPicker,
     chosen: &[i64],
 ) -> Vec<Vec<String>> {
-    let list = listed(ctx, lang, picker);
-    let page = picker.page.min(pages(list.len()) - 1);
-    let mut rows: Vec<Vec<String>> = list
+    let ru = lang == Lang::Ru;
+    let mut rows: Vec<Vec<String>> = chosen
         .iter()
-        .skip(page * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|r| {
-            let name = r.name(lang == Lang::Ru).to_owned();
-            vec![if chosen.contains(&r.id) {
-                chosen_label(ctx, lang, &name)
-            } else {
-                name
-            }]
-        })
+        .filter_map(|id| ctx.regions.get(*id))
+        .map(|r| vec![chosen_label(ctx, lang, r.name(ru))])
         .collect();
+    let list: Vec<&Region> = listed(ctx, lang, picker)
+        .into_iter()
+        .filter(|r| !chosen.contains(&r.id))
+        .collect();
+    let page = picker.page.min(pages(list.len()) - 1);
+    rows.extend(
+        list.iter()
+            .skip(page * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|r| vec![r.name(ru).to_owned()]),
+    );
     if list.len() > PAGE_SIZE {
         rows.push(vec![
             ctx.t(lang, "btn-prev-page"),

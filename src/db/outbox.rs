@@ -152,3 +152,14 @@ pub async fn request_status(
         .fetch_optional(&mut **tx)
         .await
 }
+
+/// Forgets messages delivered (or given up) before `before`.
+pub async fn prune(pool: &SqlitePool, before: i64) -> Result<u64, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let r = sqlx::query("DELETE FROM outbox WHERE COALESCE(sent_at, failed_at) < ?")
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(r.rows_affected())
+}

@@ -332,15 +332,10 @@ async fn a_done_request_nobody_confirms_is_closed_after_the_timeout() {
     let details = boris.expect_text(&format!("You took request #{id}")).await;
     boris.press(&details, &format!("d:{id}")).await;
     maria.expect_text("Did you get the help?").await;
-    let mut closed = false;
-    for _ in 0..50 {
-        if status_of(&app, id).await.0 == "closed" {
-            closed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(closed, "the request was not closed after the timeout");
+    eventually("the request is closed after the timeout", || async {
+        (status_of(&app, id).await.0 == "closed").then_some(())
+    })
+    .await;
     let row = sqlx::query(
         "SELECT actor_id, note FROM request_events WHERE request_id = ? AND kind = 'closed'",
     )

@@ -4,5 +4,7 @@ mod bad_input;
 mod core_flow;
 mod fake_selftest;
 mod languages;
+mod sending;
 mod steps;
 mod support;
+mod volunteers;

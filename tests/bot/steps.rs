@@ -194,3 +194,19 @@ pub async fn expect_push(v: &TestUser, id: i64) -> SentMessage {
         }
     }
 }
+
+/// Waits (up to 2 s) until `check` gives a value: for what the bot records right after Telegram
+/// answers, which a test can otherwise read a moment too early.
+pub async fn eventually<T, F, Fut>(what: &str, check: F) -> T
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..80 {
+        if let Some(v) = check().await {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("still not true after 2 s: {what}");
+}
