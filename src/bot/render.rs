@@ -15,7 +15,7 @@ pub fn category(i18n: &I18n, lang: Lang, c: Category) -> String {
 
 /// "an elderly person": what volunteers see instead of a name.
 pub fn who(i18n: &I18n, lang: Lang, b: Beneficiary) -> String {
-    i18n.t(lang, &format!("who-{}", b.code().replace('_', "-")))
+    i18n.t(lang, &b.who_key())
 }
 
 pub fn region(regions: &Regions, lang: Lang, id: i64) -> String {

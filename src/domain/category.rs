@@ -66,8 +66,14 @@ impl Category {
 }
 
 impl Beneficiary {
+    /// The button label's message id ("👵 Elderly person").
     pub fn key(self) -> String {
         format!("beneficiary-{}", self.code().replace('_', "-"))
+    }
+
+    /// The description volunteers read ("an elderly person").
+    pub fn who_key(self) -> String {
+        format!("who-{}", self.code().replace('_', "-"))
     }
 }
 

@@ -20,6 +20,14 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Open,
+        Status::Claimed,
+        Status::Done,
+        Status::Closed,
+        Status::Cancelled,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Status::Open => "open",
@@ -138,13 +146,7 @@ mod tests {
 
     #[test]
     fn status_codes_round_trip() {
-        for s in [
-            Status::Open,
-            Status::Claimed,
-            Status::Done,
-            Status::Closed,
-            Status::Cancelled,
-        ] {
+        for s in Status::ALL {
             assert_eq!(Status::from_code(s.code()), Some(s));
         }
         assert_eq!(Status::from_code("lost"), None);

@@ -115,13 +115,7 @@ async fn only_approved_volunteers_of_the_region_and_kind_of_help_are_pushed() {
     for v in [&elsewhere, &other_kind, &pending] {
         v.no_more_messages(Duration::from_millis(300)).await;
     }
-    let pushed: String = sqlx::query_scalar(
-        "SELECT note FROM request_events WHERE request_id = ? AND kind = 'pushed'",
-    )
-    .bind(id)
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let pushed = event_note(&app, id, "pushed").await;
     assert_eq!(pushed, "1");
     app.stop().await;
 }
@@ -252,8 +246,7 @@ async fn giving_a_request_back_reopens_it_and_pushes_it_again_to_the_others() {
     let id = ask_for_help(&maria, &Ask::default()).await;
     let push = expect_push(&boris, id).await;
     expect_push(&vera, id).await;
-    boris.press(&push, &format!("c:{id}")).await;
-    let details = boris.expect_text(&format!("You took request #{id}")).await;
+    let details = take(&boris, &push, id).await;
     vera.expect_text("has been taken").await;
 
     boris.press(&details, &format!("r:{id}")).await;
@@ -272,13 +265,7 @@ async fn giving_a_request_back_reopens_it_and_pushes_it_again_to_the_others() {
     assert!(!again.is_edit());
     boris.no_more_messages(Duration::from_millis(300)).await;
     assert_eq!(status_of(&app, id).await, ("open".into(), None));
-    let note: String = sqlx::query_scalar(
-        "SELECT note FROM request_events WHERE request_id = ? AND kind = 'released'",
-    )
-    .bind(id)
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let note = event_note(&app, id, "released").await;
     assert_eq!(note, "too_far");
     app.stop().await;
 }
@@ -292,8 +279,7 @@ async fn not_yet_reopens_the_request_and_pushes_it_again() {
     let id = ask_for_help(&maria, &Ask::default()).await;
     let push = expect_push(&boris, id).await;
     expect_push(&vera, id).await;
-    boris.press(&push, &format!("c:{id}")).await;
-    let details = boris.expect_text(&format!("You took request #{id}")).await;
+    let details = take(&boris, &push, id).await;
     boris.press(&details, &format!("d:{id}")).await;
     let ask = maria.expect_text("Did you get the help?").await;
     maria.press(&ask, &format!("n:{id}")).await;
@@ -328,8 +314,7 @@ async fn a_done_request_nobody_confirms_is_closed_after_the_timeout() {
     let maria = app.user(101, "Maria", "en");
     let id = ask_for_help(&maria, &Ask::default()).await;
     let push = expect_push(&boris, id).await;
-    boris.press(&push, &format!("c:{id}")).await;
-    let details = boris.expect_text(&format!("You took request #{id}")).await;
+    let details = take(&boris, &push, id).await;
     boris.press(&details, &format!("d:{id}")).await;
     maria.expect_text("Did you get the help?").await;
     eventually("the request is closed after the timeout", || async {
@@ -356,8 +341,7 @@ async fn a_requester_sees_their_requests_and_cancels_one_and_the_volunteer_is_to
     let id = ask_for_help(&maria, &Ask::default()).await;
     let push = expect_push(&boris, id).await;
     expect_push(&vera, id).await;
-    boris.press(&push, &format!("c:{id}")).await;
-    boris.expect_text(&format!("You took request #{id}")).await;
+    take(&boris, &push, id).await;
 
     maria.send_text("/my").await;
     let list = maria.expect_text("Your requests").await;
@@ -444,8 +428,7 @@ async fn a_voice_request_reaches_the_volunteer_as_voice_after_taking_it() {
 
     let push = expect_push(&boris, id).await;
     assert!(push.text.contains("voice message"), "{}", push.text);
-    boris.press(&push, &format!("c:{id}")).await;
-    let details = boris.expect_text(&format!("You took request #{id}")).await;
+    let details = take(&boris, &push, id).await;
     assert!(
         details.text.contains("not given"),
         "no address: {}",

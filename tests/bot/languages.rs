@@ -62,15 +62,9 @@ fn every_message_the_code_uses_exists_in_both_languages() {
     }
     for b in Beneficiary::ALL {
         used.insert(b.key());
-        used.insert(format!("who-{}", b.code().replace('_', "-")));
+        used.insert(b.who_key());
     }
-    for s in [
-        Status::Open,
-        Status::Claimed,
-        Status::Done,
-        Status::Closed,
-        Status::Cancelled,
-    ] {
+    for s in Status::ALL {
         used.insert(format!("status-{}", s.code()));
     }
     for s in ["approved", "pending", "rejected", "suspended"] {

@@ -210,3 +210,19 @@ where
     }
     panic!("still not true after 2 s: {what}");
 }
+
+/// The note of a request's event of this kind (e.g. how many were pushed, why it was released).
+pub async fn event_note(app: &TestApp, id: i64, kind: &str) -> String {
+    sqlx::query_scalar("SELECT note FROM request_events WHERE request_id = ? AND kind = ?")
+        .bind(id)
+        .bind(kind)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// The volunteer presses Take under their push and gets the details (English).
+pub async fn take(v: &TestUser, push: &SentMessage, id: i64) -> SentMessage {
+    v.press(push, &format!("c:{id}")).await;
+    v.expect_text(&format!("You took request #{id}")).await
+}
