@@ -140,7 +140,10 @@ pub fn schema() -> UpdateHandler<HandlerError> {
                         .enter_dialogue::<Message, DialogueStorage, State>()
                         .endpoint(on_private_message),
                 )
-                .endpoint(commands::on_group_message),
+                .branch(
+                    dptree::filter(|m: Message| !m.chat.is_private())
+                        .endpoint(commands::on_group_message),
+                ),
         )
         .branch(
             Update::filter_callback_query()

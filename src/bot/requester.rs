@@ -87,10 +87,7 @@ pub fn ask(
                 "req-summary",
                 &args![("summary", summary(ctx, lang, draft))],
             ),
-            reply(vec![
-                vec![t("btn-confirm")],
-                vec![t("btn-change"), t("btn-cancel")],
-            ]),
+            reply(vec![vec![t("btn-confirm")], vec![t("btn-change")], nav]),
         ),
         ReqStep::Change => {
             let fields = [

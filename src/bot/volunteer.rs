@@ -45,7 +45,6 @@ fn ask(
     let (question, markup) = match step {
         VolStep::Name => {
             let suggestion = d.name.clone().unwrap_or_else(|| person.first_name.clone());
-            let nav = if d.single { nav } else { vec![t("btn-cancel")] };
             (t("vol-ask-name"), reply(vec![vec![suggestion], nav]))
         }
         VolStep::Regions => {

@@ -354,3 +354,45 @@ async fn group_chats_get_only_a_pointer_to_the_private_chat_and_garbage_is_survi
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn markup_typed_by_a_person_is_shown_as_text_and_never_breaks_a_message() {
+    let app = TestApp::spawn().await;
+    let boris = seed_volunteer(&app, 701, "Boris", "en", PSKOV, &["groceries"]).await;
+    let maria = app.user(101, "<b>Maria</b> & Co", "en");
+    let ask = Ask {
+        details: "<b>milk</b> & bread <3 </i>",
+        settlement: "Pskov <script>",
+        address: "<a href=\"x\">Lenina</a> 5",
+        ..Ask::default()
+    };
+    let id = ask_for_help(&maria, &ask).await;
+    let push = expect_push(&boris, id).await;
+    assert!(
+        push.text.contains("<b>milk</b> & bread <3 </i>"),
+        "{}",
+        push.text
+    );
+    assert!(push.text.contains("Pskov <script>"));
+    let details = take(&boris, &push, id).await;
+    assert!(
+        details.text.contains("<a href=\"x\">Lenina</a> 5"),
+        "{}",
+        details.text
+    );
+    let refused: Vec<_> = app
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.status != 200)
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "Telegram would have refused: {:?}",
+        refused
+            .iter()
+            .map(|c| c.error_description())
+            .collect::<Vec<_>>()
+    );
+    app.stop().await;
+}

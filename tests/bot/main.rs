@@ -5,6 +5,7 @@ mod core_flow;
 mod fake_selftest;
 mod languages;
 mod sending;
+mod startup;
 mod steps;
 mod support;
 mod volunteers;
