@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::bot::{self, Ctx, RedactingErrorHandler, commands::Command};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{self, dialogues::DialogueStorage};
 use crate::error::Redactor;
@@ -63,7 +64,7 @@ impl Running {
 
 /// Runs until SIGTERM or Ctrl-C, then stops in order.
 pub async fn run(config: Config) -> Result<(), AppError> {
-    let running = start(config).await?;
+    let running = start(config, Clock::system()).await?;
     wait_for_signal().await;
     tracing::info!("stopping: finishing the updates in flight");
     running.shutdown().await;
@@ -93,7 +94,8 @@ async fn wait_for_signal() {
     }
 }
 
-pub async fn start(config: Config) -> Result<Running, AppError> {
+/// Starts the bot; `clock` is the system clock except in tests.
+pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
     let redactor = Redactor::new(&config.token);
     let pool = db::connect_and_migrate(&config.database_url).await?;
     let regions = db::regions::load(&pool).await.map_err(AppError::Regions)?;
@@ -117,6 +119,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         doorbell: doorbell.clone(),
         jobs_bell: Doorbell::default(),
         bot_username: bot_username.as_str().into(),
+        clock,
     };
 
     let (stop, stop_rx) = watch::channel(false);

@@ -1,5 +1,6 @@
 pub mod app;
 pub mod bot;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -96,7 +96,8 @@ pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Ha
         drop(tx);
         return answer_key(ctx, person, q, key).await;
     }
-    let Some(claimed) = db::requests::claim(&mut tx, id, person.id).await? else {
+    let Some(claimed) = db::requests::claim(&mut tx, ctx.clock.now_ms(), id, person.id).await?
+    else {
         drop(tx);
         let key = if matches!(row.status(), Status::Claimed | Status::Done) {
             "claim-taken"
@@ -153,7 +154,8 @@ async fn volunteer_refusal(
 
 pub async fn done(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
     let mut tx = db::begin_write(&ctx.pool).await?;
-    let Some(row) = db::requests::mark_done(&mut tx, id, person.id).await? else {
+    let Some(row) = db::requests::mark_done(&mut tx, ctx.clock.now_ms(), id, person.id).await?
+    else {
         drop(tx);
         return volunteer_refusal(ctx, person, q, id).await;
     };
@@ -210,7 +212,9 @@ pub async fn release(
     reason: ReleaseReason,
 ) -> HandlerResult {
     let mut tx = db::begin_write(&ctx.pool).await?;
-    let Some(row) = db::requests::release(&mut tx, id, person.id, reason.code()).await? else {
+    let Some(row) =
+        db::requests::release(&mut tx, ctx.clock.now_ms(), id, person.id, reason.code()).await?
+    else {
         drop(tx);
         return volunteer_refusal(ctx, person, q, id).await;
     };
@@ -256,7 +260,7 @@ async fn requester_refusal(
 pub async fn got_help(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
     let menu = ctx.main_menu(person).await?;
     let mut tx = db::begin_write(&ctx.pool).await?;
-    let Some(row) = db::requests::confirm(&mut tx, id, person.id).await? else {
+    let Some(row) = db::requests::confirm(&mut tx, ctx.clock.now_ms(), id, person.id).await? else {
         drop(tx);
         return requester_refusal(ctx, person, q, id).await;
     };
@@ -283,7 +287,8 @@ pub async fn got_help(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) ->
 
 pub async fn not_yet(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
     let mut tx = db::begin_write(&ctx.pool).await?;
-    let Some(before) = db::requests::not_yet(&mut tx, id, person.id).await? else {
+    let Some(before) = db::requests::not_yet(&mut tx, ctx.clock.now_ms(), id, person.id).await?
+    else {
         drop(tx);
         return requester_refusal(ctx, person, q, id).await;
     };
@@ -344,7 +349,8 @@ pub async fn cancel_ask(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) 
 pub async fn cancel(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
     let menu = ctx.main_menu(person).await?;
     let mut tx = db::begin_write(&ctx.pool).await?;
-    let Some(before) = db::requests::cancel(&mut tx, id, person.id).await? else {
+    let Some(before) = db::requests::cancel(&mut tx, ctx.clock.now_ms(), id, person.id).await?
+    else {
         drop(tx);
         let row = db::requests::get(&ctx.pool, id).await?;
         return match row {

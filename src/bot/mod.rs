@@ -21,6 +21,7 @@ use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::ReplyMarkup;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{self, dialogues::DialogueStorage};
 use crate::domain::region::Regions;
@@ -41,6 +42,7 @@ pub struct Ctx {
     /// Wakes the background jobs when a request became due for one of them.
     pub jobs_bell: Doorbell,
     pub bot_username: Arc<str>,
+    pub clock: Clock,
 }
 
 /// The person behind an update, recorded in `users`, with the language they read.

@@ -49,7 +49,15 @@ pub async fn push_request(
         .await?;
     }
     let note = recipients.len().to_string();
-    db::requests::event(tx, row.id, None, EventKind::Pushed, Some(&note)).await?;
+    db::requests::event(
+        tx,
+        ctx.clock.now_ms(),
+        row.id,
+        None,
+        EventKind::Pushed,
+        Some(&note),
+    )
+    .await?;
     Ok(recipients.len())
 }
 

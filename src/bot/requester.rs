@@ -370,8 +370,8 @@ fn answer(ctx: &Ctx, lang: Lang, msg: &Message, step: ReqStep, d: &mut RequestDr
             let today = d
                 .region_id
                 .and_then(|id| ctx.regions.get(id))
-                .map(|r| r.today())
-                .unwrap_or_else(|| chrono::Utc::now().date_naive());
+                .map(|r| r.today(ctx.clock.now()))
+                .unwrap_or_else(|| ctx.clock.now().date_naive());
             if i.is_label(text, "when-today") {
                 d.urgency = Some(Urgency::Today);
                 d.needed_on = Some(today);
@@ -398,8 +398,8 @@ fn answer(ctx: &Ctx, lang: Lang, msg: &Message, step: ReqStep, d: &mut RequestDr
             let today = d
                 .region_id
                 .and_then(|id| ctx.regions.get(id))
-                .map(|r| r.today())
-                .unwrap_or_else(|| chrono::Utc::now().date_naive());
+                .map(|r| r.today(ctx.clock.now()))
+                .unwrap_or_else(|| ctx.clock.now().date_naive());
             match parse_date(text, today) {
                 Ok(date) => {
                     d.urgency = Some(if date == today {
@@ -509,7 +509,7 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
     };
     let menu = ctx.main_menu(person).await?;
     let mut tx = db::begin_write(&ctx.pool).await?;
-    let row = db::requests::create(&mut tx, &new).await?;
+    let row = db::requests::create(&mut tx, ctx.clock.now_ms(), &new).await?;
     let pushed = notify::push_request(ctx, &mut tx, &row, &[person.id]).await?;
     let region = escape(&render::region(&ctx.regions, person.lang, row.region_id));
     let key = if pushed > 0 {

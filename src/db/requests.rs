@@ -4,7 +4,7 @@
 
 use sqlx::SqlitePool;
 
-use super::{Tx, now_ms};
+use super::Tx;
 use crate::domain::{Beneficiary, Category, EventKind, ForWhom, Status, Urgency};
 
 macro_rules! columns {
@@ -71,8 +71,7 @@ pub struct NewRequest {
     pub needed_on: chrono::NaiveDate,
 }
 
-pub async fn create(tx: &mut Tx, r: &NewRequest) -> Result<RequestRow, sqlx::Error> {
-    let now = now_ms();
+pub async fn create(tx: &mut Tx, now: i64, r: &NewRequest) -> Result<RequestRow, sqlx::Error> {
     let row: RequestRow = sqlx::query_as(concat!(
         "INSERT INTO help_requests (requester_id, for_whom, beneficiary_name, beneficiary, region_id, category,
              settlement, details, voice_file_id, address, phone, urgency, needed_on, status, created_at, updated_at)
@@ -96,7 +95,15 @@ pub async fn create(tx: &mut Tx, r: &NewRequest) -> Result<RequestRow, sqlx::Err
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
-    event(tx, row.id, Some(r.requester_id), EventKind::Created, None).await?;
+    event(
+        tx,
+        now,
+        row.id,
+        Some(r.requester_id),
+        EventKind::Created,
+        None,
+    )
+    .await?;
     Ok(row)
 }
 
@@ -125,6 +132,7 @@ pub async fn get_tx(tx: &mut Tx, id: i64) -> Result<Option<RequestRow>, sqlx::Er
 /// First claim wins: exactly one volunteer gets an open request.
 pub async fn claim(
     tx: &mut Tx,
+    now: i64,
     id: i64,
     volunteer: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
@@ -134,12 +142,12 @@ pub async fn claim(
         columns!()
     ))
     .bind(volunteer)
-    .bind(now_ms())
+    .bind(now)
     .bind(id)
     .fetch_optional(&mut **tx)
     .await?;
     if row.is_some() {
-        event(tx, id, Some(volunteer), EventKind::Claimed, None).await?;
+        event(tx, now, id, Some(volunteer), EventKind::Claimed, None).await?;
     }
     Ok(row)
 }
@@ -147,6 +155,7 @@ pub async fn claim(
 /// The volunteer gives the request back; it is open again.
 pub async fn release(
     tx: &mut Tx,
+    now: i64,
     id: i64,
     volunteer: i64,
     reason: &str,
@@ -156,23 +165,31 @@ pub async fn release(
          WHERE id = ? AND status = 'claimed' AND claimed_by = ? RETURNING ",
         columns!()
     ))
-    .bind(now_ms())
+    .bind(now)
     .bind(id)
     .bind(volunteer)
     .fetch_optional(&mut **tx)
     .await?;
     if row.is_some() {
-        event(tx, id, Some(volunteer), EventKind::Released, Some(reason)).await?;
+        event(
+            tx,
+            now,
+            id,
+            Some(volunteer),
+            EventKind::Released,
+            Some(reason),
+        )
+        .await?;
     }
     Ok(row)
 }
 
 pub async fn mark_done(
     tx: &mut Tx,
+    now: i64,
     id: i64,
     volunteer: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
-    let now = now_ms();
     let row: Option<RequestRow> = sqlx::query_as(concat!(
         "UPDATE help_requests SET status = 'done', updated_at = ?, done_at = ?
          WHERE id = ? AND status = 'claimed' AND claimed_by = ? RETURNING ",
@@ -185,7 +202,7 @@ pub async fn mark_done(
     .fetch_optional(&mut **tx)
     .await?;
     if row.is_some() {
-        event(tx, id, Some(volunteer), EventKind::Done, None).await?;
+        event(tx, now, id, Some(volunteer), EventKind::Done, None).await?;
     }
     Ok(row)
 }
@@ -193,6 +210,7 @@ pub async fn mark_done(
 /// The requester says the help arrived.
 pub async fn confirm(
     tx: &mut Tx,
+    now: i64,
     id: i64,
     requester: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
@@ -201,14 +219,14 @@ pub async fn confirm(
          WHERE id = ? AND status = 'done' AND requester_id = ? RETURNING ",
         columns!()
     ))
-    .bind(now_ms())
+    .bind(now)
     .bind(id)
     .bind(requester)
     .fetch_optional(&mut **tx)
     .await?;
     if row.is_some() {
-        event(tx, id, Some(requester), EventKind::Confirmed, None).await?;
-        event(tx, id, Some(requester), EventKind::Closed, None).await?;
+        event(tx, now, id, Some(requester), EventKind::Confirmed, None).await?;
+        event(tx, now, id, Some(requester), EventKind::Closed, None).await?;
     }
     Ok(row)
 }
@@ -217,6 +235,7 @@ pub async fn confirm(
 /// Returns the row as it was before (to know who held it) — its status is now open.
 pub async fn not_yet(
     tx: &mut Tx,
+    now: i64,
     id: i64,
     requester: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
@@ -229,12 +248,13 @@ pub async fn not_yet(
         "UPDATE help_requests SET status = 'open', claimed_by = NULL, done_at = NULL, updated_at = ?
          WHERE id = ? AND status = 'done'",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(id)
     .execute(&mut **tx)
     .await?;
     event(
         tx,
+        now,
         id,
         Some(requester),
         EventKind::Reopened,
@@ -247,6 +267,7 @@ pub async fn not_yet(
 /// The requester withdraws an open or claimed request. Returns the row as it was before.
 pub async fn cancel(
     tx: &mut Tx,
+    now: i64,
     id: i64,
     requester: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
@@ -258,17 +279,18 @@ pub async fn cancel(
     sqlx::query(
         "UPDATE help_requests SET status = 'cancelled', updated_at = ? WHERE id = ? AND status IN ('open', 'claimed')",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    event(tx, id, Some(requester), EventKind::Cancelled, None).await?;
+    event(tx, now, id, Some(requester), EventKind::Cancelled, None).await?;
     Ok(Some(before))
 }
 
 /// Done requests nobody confirmed or disputed before `done_before` are closed by the bot.
 pub async fn close_unconfirmed(
     tx: &mut Tx,
+    now: i64,
     done_before: i64,
 ) -> Result<Vec<RequestRow>, sqlx::Error> {
     let rows: Vec<RequestRow> = sqlx::query_as(concat!(
@@ -276,13 +298,14 @@ pub async fn close_unconfirmed(
          WHERE status = 'done' AND done_at <= ? RETURNING ",
         columns!()
     ))
-    .bind(now_ms())
+    .bind(now)
     .bind(done_before)
     .fetch_all(&mut **tx)
     .await?;
     for r in &rows {
         event(
             tx,
+            now,
             r.id,
             None,
             EventKind::Closed,
@@ -366,6 +389,7 @@ pub async fn of_requester(
 
 pub async fn event(
     tx: &mut Tx,
+    now: i64,
     request_id: i64,
     actor: Option<i64>,
     kind: EventKind,
@@ -378,7 +402,7 @@ pub async fn event(
     .bind(actor)
     .bind(kind.code())
     .bind(note)
-    .bind(now_ms())
+    .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -1,6 +1,6 @@
 //! The federal subjects a request or a volunteer belongs to, and finding one by a typed name.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,9 +21,9 @@ impl Region {
         }
     }
 
-    /// Today's date where the region is.
-    pub fn today(&self) -> NaiveDate {
-        Utc::now().with_timezone(&self.tz).date_naive()
+    /// The date where the region is, at `now`.
+    pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        now.with_timezone(&self.tz).date_naive()
     }
 }
 

@@ -16,12 +16,13 @@ pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) {
         if *stop.borrow() {
             return;
         }
+        let mut clock = ctx.clock.watch();
         if let Err(e) = close_due(&ctx, timeout_ms).await {
             tracing::error!(error = %e, "auto-close: cannot close unconfirmed requests");
         }
         let sleep = match db::requests::earliest_done_at(&ctx.pool).await {
             Ok(Some(done_at)) => {
-                let due_in = (done_at + timeout_ms - db::now_ms()).max(0) as u64;
+                let due_in = (done_at + timeout_ms - ctx.clock.now_ms()).max(0) as u64;
                 Duration::from_millis(due_in + 5).min(LONGEST_SLEEP)
             }
             Ok(None) => LONGEST_SLEEP,
@@ -33,14 +34,16 @@ pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = tokio::time::sleep(sleep) => {}
             _ = ctx.jobs_bell.wait() => {}
+            _ = clock.moved() => {}
             _ = stop.changed() => {}
         }
     }
 }
 
 async fn close_due(ctx: &Ctx, timeout_ms: i64) -> Result<(), sqlx::Error> {
+    let now = ctx.clock.now_ms();
     let mut tx = db::begin_write(&ctx.pool).await?;
-    let closed = db::requests::close_unconfirmed(&mut tx, db::now_ms() - timeout_ms).await?;
+    let closed = db::requests::close_unconfirmed(&mut tx, now, now - timeout_ms).await?;
     tx.commit().await?;
     for r in &closed {
         tracing::info!(

@@ -2,3 +2,4 @@
 //! running it twice, or after a restart, does no harm.
 
 pub mod auto_close;
+pub mod chart;

@@ -308,8 +308,8 @@ async fn not_yet_reopens_the_request_and_pushes_it_again() {
 }
 
 #[tokio::test]
-async fn a_done_request_nobody_confirms_is_closed_after_the_timeout() {
-    let app = TestApp::spawn_with(|c| c.confirm_timeout = Duration::from_millis(400)).await;
+async fn a_done_request_nobody_confirms_is_closed_after_48_hours() {
+    let app = TestApp::spawn().await;
     let boris = seed_volunteer(&app, 701, "Boris", "en", PSKOV, &["groceries"]).await;
     let maria = app.user(101, "Maria", "en");
     let id = ask_for_help(&maria, &Ask::default()).await;
@@ -317,6 +317,10 @@ async fn a_done_request_nobody_confirms_is_closed_after_the_timeout() {
     let details = take(&boris, &push, id).await;
     boris.press(&details, &format!("d:{id}")).await;
     maria.expect_text("Did you get the help?").await;
+    app.clock.advance(chrono::Duration::hours(47));
+    maria.no_more_messages(Duration::from_millis(200)).await;
+    assert_eq!(status_of(&app, id).await.0, "done", "not yet: 47 hours");
+    app.clock.advance(chrono::Duration::hours(1));
     eventually("the request is closed after the timeout", || async {
         (status_of(&app, id).await.0 == "closed").then_some(())
     })

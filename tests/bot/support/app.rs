@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use mutual_aid_bot::clock::Clock;
 use mutual_aid_bot::config::Config;
 use serde_json::Value;
 use sqlx::SqlitePool;
@@ -16,6 +17,8 @@ pub struct TestApp {
     /// The configuration the bot was started with.
     pub config: Config,
     pub database_url: String,
+    /// The bot's clock: it stands still until a test moves it (`app.clock.advance(…)`).
+    pub clock: Clock,
     running: Option<mutual_aid_bot::app::Running>,
     // Last, so the database file outlives everything above.
     dir: TempDir,
@@ -44,8 +47,9 @@ impl TestApp {
         config.send_limits.per_chat_gap = Duration::from_millis(0);
         config.send_limits.per_second = 1000;
         configure(&mut config);
+        let clock = Clock::manual(chrono::Utc::now());
 
-        let running = mutual_aid_bot::app::start(config.clone())
+        let running = mutual_aid_bot::app::start(config.clone(), clock.clone())
             .await
             .expect("bot starts");
         let db = mutual_aid_bot::db::connect(&database_url)
@@ -56,6 +60,7 @@ impl TestApp {
             db,
             config,
             database_url,
+            clock,
             running: Some(running),
             dir,
         }
@@ -75,7 +80,7 @@ impl TestApp {
         if let Some(running) = self.running.take() {
             running.shutdown().await;
         }
-        let running = mutual_aid_bot::app::start(self.config.clone())
+        let running = mutual_aid_bot::app::start(self.config.clone(), self.clock.clone())
             .await
             .expect("bot restarts");
         self.running = Some(running);
