@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use chrono::NaiveTime;
 use url::Url;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -51,6 +52,18 @@ pub struct Config {
     pub require_volunteer_approval: bool,
     /// A request marked done with no answer from the requester is closed after this long.
     pub confirm_timeout: Duration,
+    /// Operators: they appoint club leads, and approve volunteers of regions without a lead.
+    pub admin_ids: Vec<i64>,
+    /// When leads get their daily digest, in each region's own time zone.
+    pub digest_time: NaiveTime,
+    /// An unclaimed "today" request alerts the region's leads after this long.
+    pub escalate_after_urgent: Duration,
+    /// Any other unclaimed request alerts the leads after this long.
+    pub escalate_after: Duration,
+    /// A claimed request not done after this long: its volunteer is asked whether they are on it.
+    pub remind_after: Duration,
+    /// A claimed request not done after this long: the region's leads are alerted.
+    pub stuck_after: Duration,
     pub send_limits: SendLimits,
 }
 
@@ -95,27 +108,59 @@ impl Config {
             });
         }
         let require_volunteer_approval = match get("REQUIRE_VOLUNTEER_APPROVAL") {
-            None => false,
+            None => true,
             Some(v) => parse_bool(&v).ok_or(ConfigError::Malformed {
                 name: "REQUIRE_VOLUNTEER_APPROVAL",
                 value: v,
                 hint: "expected true or false",
             })?,
         };
-        let confirm_timeout = match get("CONFIRM_TIMEOUT") {
-            None => Duration::from_secs(48 * 3600),
-            Some(v) => humantime::parse_duration(&v).map_err(|_| ConfigError::Malformed {
-                name: "CONFIRM_TIMEOUT",
-                value: v,
-                hint: "expected a duration such as 48h or 2d",
-            })?,
+        let duration = |name: &'static str, default_hours: u64| -> Result<Duration, ConfigError> {
+            match get(name) {
+                None => Ok(Duration::from_secs(default_hours * 3600)),
+                Some(v) => humantime::parse_duration(&v).map_err(|_| ConfigError::Malformed {
+                    name,
+                    value: v,
+                    hint: "expected a duration such as 48h, 2d or 90m",
+                }),
+            }
+        };
+        let admin_ids = match get("ADMIN_IDS") {
+            None => vec![],
+            Some(v) => v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse::<i64>().ok().filter(|id| *id > 0))
+                .collect::<Option<Vec<i64>>>()
+                .ok_or(ConfigError::Malformed {
+                    name: "ADMIN_IDS",
+                    value: v,
+                    hint: "expected Telegram user ids separated by commas, like 12345,67890",
+                })?,
+        };
+        let digest_time = match get("DIGEST_TIME") {
+            None => NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+            Some(v) => {
+                NaiveTime::parse_from_str(&v, "%H:%M").map_err(|_| ConfigError::Malformed {
+                    name: "DIGEST_TIME",
+                    value: v,
+                    hint: "expected a time of day such as 09:00",
+                })?
+            }
         };
         Ok(Self {
             token,
             api_url,
             database_url,
             require_volunteer_approval,
-            confirm_timeout,
+            confirm_timeout: duration("CONFIRM_TIMEOUT", 48)?,
+            admin_ids,
+            digest_time,
+            escalate_after_urgent: duration("ESCALATE_AFTER_URGENT", 2)?,
+            escalate_after: duration("ESCALATE_AFTER", 24)?,
+            remind_after: duration("REMIND_AFTER", 24)?,
+            stuck_after: duration("STUCK_AFTER", 48)?,
             send_limits: SendLimits::default(),
         })
     }
@@ -146,7 +191,10 @@ mod tests {
     fn a_token_alone_gives_the_defaults() {
         let c = config(&[("TELOXIDE_TOKEN", "123:abc")]).unwrap();
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
-        assert!(!c.require_volunteer_approval);
+        assert!(c.require_volunteer_approval);
+        assert!(c.admin_ids.is_empty());
+        assert_eq!(c.digest_time, NaiveTime::from_hms_opt(9, 0, 0).unwrap());
+        assert_eq!(c.escalate_after_urgent, Duration::from_secs(2 * 3600));
         assert_eq!(c.confirm_timeout, Duration::from_secs(48 * 3600));
         assert!(c.api_url.is_none());
     }
@@ -156,6 +204,30 @@ mod tests {
         let err = config(&[]).unwrap_err();
         assert_eq!(err, ConfigError::Missing("TELOXIDE_TOKEN"));
         assert!(err.to_string().starts_with("TELOXIDE_TOKEN is not set"));
+    }
+
+    #[test]
+    fn operators_and_times_are_read() {
+        let c = config(&[
+            ("TELOXIDE_TOKEN", "1:a"),
+            ("ADMIN_IDS", " 42, 7 "),
+            ("DIGEST_TIME", "07:30"),
+            ("ESCALATE_AFTER", "90m"),
+            ("REQUIRE_VOLUNTEER_APPROVAL", "no"),
+        ])
+        .unwrap();
+        assert_eq!(c.admin_ids, [42, 7]);
+        assert_eq!(c.digest_time, NaiveTime::from_hms_opt(7, 30, 0).unwrap());
+        assert_eq!(c.escalate_after, Duration::from_secs(90 * 60));
+        assert!(!c.require_volunteer_approval);
+        for (name, bad) in [
+            ("ADMIN_IDS", "42,bob"),
+            ("DIGEST_TIME", "9am"),
+            ("STUCK_AFTER", "later"),
+        ] {
+            let err = config(&[("TELOXIDE_TOKEN", "1:a"), (name, bad)]).unwrap_err();
+            assert!(err.to_string().starts_with(name), "{err}");
+        }
     }
 
     #[test]

@@ -52,9 +52,21 @@ impl Lang {
     }
 }
 
-const SOURCES: [(Lang, &str); 2] = [
-    (Lang::Ru, include_str!("../locales/ru/main.ftl")),
-    (Lang::En, include_str!("../locales/en/main.ftl")),
+/// One Fluent file per area and language; the same files exist for every language.
+macro_rules! locale_files {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../locales/", $lang, "/main.ftl")),
+            include_str!(concat!("../locales/", $lang, "/leads.ftl")),
+            include_str!(concat!("../locales/", $lang, "/digest.ftl")),
+            include_str!(concat!("../locales/", $lang, "/export.ftl")),
+        ]
+    };
+}
+
+const SOURCES: [(Lang, [&str; 4]); 2] = [
+    (Lang::Ru, locale_files!("ru")),
+    (Lang::En, locale_files!("en")),
 ];
 
 pub struct I18n {
@@ -77,20 +89,22 @@ pub struct LocaleError {
 impl I18n {
     pub fn load() -> Result<Self, LocaleError> {
         let mut bundles = HashMap::new();
-        for (lang, source) in SOURCES {
+        for (lang, sources) in SOURCES {
             let err = |detail: String| LocaleError {
                 lang: lang.code(),
                 detail,
             };
-            let resource = FluentResource::try_new(source.to_owned())
-                .map_err(|(_, errors)| err(format!("syntax errors: {errors:?}")))?;
             let id: LanguageIdentifier = lang.code().parse().map_err(|e| err(format!("{e}")))?;
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Unicode isolation marks would end up inside button labels and break matching.
             bundle.set_use_isolating(false);
-            bundle
-                .add_resource(resource)
-                .map_err(|errors| err(format!("duplicate messages: {errors:?}")))?;
+            for source in sources {
+                let resource = FluentResource::try_new(source.to_owned())
+                    .map_err(|(_, errors)| err(format!("syntax errors: {errors:?}")))?;
+                bundle
+                    .add_resource(resource)
+                    .map_err(|errors| err(format!("duplicate messages: {errors:?}")))?;
+            }
             bundles.insert(lang, bundle);
         }
         Ok(Self { bundles })
@@ -137,13 +151,14 @@ impl I18n {
 
     /// Every message id of a language, for the completeness test.
     pub fn keys(&self, lang: Lang) -> Vec<String> {
-        let source = SOURCES
+        let sources = SOURCES
             .iter()
             .find(|(l, _)| *l == lang)
-            .map(|(_, s)| *s)
-            .unwrap_or("");
-        source
-            .lines()
+            .map(|(_, s)| s.as_slice())
+            .unwrap_or(&[]);
+        sources
+            .iter()
+            .flat_map(|s| s.lines())
             .filter_map(|line| {
                 let (id, _) = line.split_once('=')?;
                 let id = id.trim_end();

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
+use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use teloxide::prelude::*;
@@ -53,6 +54,19 @@ pub enum Payload {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         markup: Option<InlineKeyboardMarkup>,
     },
+    /// A picture (the weekly chart), kept base64-encoded in the queue.
+    Photo {
+        png_base64: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<String>,
+    },
+    /// A file (an export), kept base64-encoded in the queue.
+    Document {
+        file_name: String,
+        data_base64: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<String>,
+    },
     /// Removes the inline buttons of a sent message (an action on it is no longer possible).
     ClearButtons { message_id: i32 },
     /// Announces an open request; the sent message is recorded so it can be edited when taken.
@@ -76,6 +90,8 @@ impl Payload {
             Payload::Edit { .. } => "edit",
             Payload::Push { .. } => "push",
             Payload::ClearButtons { .. } => "clear_buttons",
+            Payload::Photo { .. } => "photo",
+            Payload::Document { .. } => "document",
         }
     }
 }
@@ -476,6 +492,29 @@ async fn deliver(bot: &Bot, row: &OutboxRow) -> Result<Option<i32>, teloxide::Re
             }
             req.await.map(|m| Some(m.id.0))
         }
+        Payload::Photo {
+            png_base64,
+            caption,
+        } => {
+            let file = InputFile::memory(decode(&png_base64)).file_name("chart.png");
+            let mut req = bot.send_photo(chat, file);
+            if let Some(c) = caption {
+                req = req.caption(c).parse_mode(ParseMode::Html);
+            }
+            req.await.map(|m| Some(m.id.0))
+        }
+        Payload::Document {
+            file_name,
+            data_base64,
+            caption,
+        } => {
+            let file = InputFile::memory(decode(&data_base64)).file_name(file_name);
+            let mut req = bot.send_document(chat, file);
+            if let Some(c) = caption {
+                req = req.caption(c).parse_mode(ParseMode::Html);
+            }
+            req.await.map(|m| Some(m.id.0))
+        }
         Payload::ClearButtons { message_id } => bot
             .edit_message_reply_markup(chat, MessageId(message_id))
             .await
@@ -495,4 +534,15 @@ async fn deliver(bot: &Bot, row: &OutboxRow) -> Result<Option<i32>, teloxide::Re
             req.await.map(|m| Some(m.id.0))
         }
     }
+}
+
+/// Bytes for the queue: files travel base64-encoded inside the JSON payload.
+pub fn encode(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn decode(text: &str) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .unwrap_or_default()
 }

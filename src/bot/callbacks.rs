@@ -62,6 +62,47 @@ pub enum Cb {
     TasksPage(u32),
     Language(Lang),
     EditProfile(ProfileField),
+    // Club leads and operators.
+    ApproveVolunteer(i64),
+    RejectVolunteer(i64),
+    SuspendVolunteer(i64),
+    ReinstateVolunteer(i64),
+    VolunteersPage(u32),
+    RemoveLead {
+        user: i64,
+        region: i64,
+    },
+    BindRegion(i64),
+    PushAgain(i64),
+    AssignAsk(i64),
+    Assign {
+        request: i64,
+        volunteer: i64,
+    },
+    Reopen(i64),
+    CloseAs(i64, CloseReason),
+    RequestsPage(u32),
+    ExportRegion(i64),
+    Export {
+        region: i64,
+        range: u8,
+    },
+}
+
+/// Why a lead closes a request that nobody should take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloseReason {
+    Duplicate,
+    Spam,
+}
+
+impl CloseReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            CloseReason::Duplicate => "duplicate",
+            CloseReason::Spam => "spam",
+        }
+    }
 }
 
 impl Cb {
@@ -87,6 +128,21 @@ impl Cb {
                     ProfileField::Phone => "p",
                 }
             ),
+            Cb::ApproveVolunteer(u) => format!("va:{u}"),
+            Cb::RejectVolunteer(u) => format!("vr:{u}"),
+            Cb::SuspendVolunteer(u) => format!("vs:{u}"),
+            Cb::ReinstateVolunteer(u) => format!("vu:{u}"),
+            Cb::VolunteersPage(p) => format!("vp:{p}"),
+            Cb::RemoveLead { user, region } => format!("lr:{user}:{region}"),
+            Cb::BindRegion(r) => format!("br:{r}"),
+            Cb::PushAgain(id) => format!("ep:{id}"),
+            Cb::AssignAsk(id) => format!("aa:{id}"),
+            Cb::Assign { request, volunteer } => format!("as:{request}:{volunteer}"),
+            Cb::Reopen(id) => format!("ro:{id}"),
+            Cb::CloseAs(id, reason) => format!("cl:{id}:{}", reason as u8),
+            Cb::RequestsPage(p) => format!("rp:{p}"),
+            Cb::ExportRegion(r) => format!("xr:{r}"),
+            Cb::Export { region, range } => format!("xe:{region}:{range}"),
         }
     }
 
@@ -120,9 +176,55 @@ impl Cb {
                 "p" => ProfileField::Phone,
                 _ => return None,
             }),
+            "va" => Cb::ApproveVolunteer(id()?),
+            "vr" => Cb::RejectVolunteer(id()?),
+            "vs" => Cb::SuspendVolunteer(id()?),
+            "vu" => Cb::ReinstateVolunteer(id()?),
+            "vp" => Cb::VolunteersPage(rest.parse().ok().filter(|p| *p < 10_000)?),
+            "lr" => {
+                let (a, b) = pair(rest)?;
+                Cb::RemoveLead { user: a, region: b }
+            }
+            "br" => Cb::BindRegion(id()?),
+            "ep" => Cb::PushAgain(id()?),
+            "aa" => Cb::AssignAsk(id()?),
+            "as" => {
+                let (a, b) = pair(rest)?;
+                Cb::Assign {
+                    request: a,
+                    volunteer: b,
+                }
+            }
+            "ro" => Cb::Reopen(id()?),
+            "cl" => {
+                let (id, reason) = rest.split_once(':')?;
+                let reason = match reason {
+                    "0" => CloseReason::Duplicate,
+                    "1" => CloseReason::Spam,
+                    _ => return None,
+                };
+                Cb::CloseAs(id.parse().ok().filter(|id| *id > 0)?, reason)
+            }
+            "rp" => Cb::RequestsPage(rest.parse().ok().filter(|p| *p < 10_000)?),
+            "xr" => Cb::ExportRegion(id()?),
+            "xe" => {
+                let (region, range) = rest.split_once(':')?;
+                Cb::Export {
+                    region: region.parse().ok().filter(|r| *r > 0)?,
+                    range: range.parse().ok().filter(|r| *r < 10)?,
+                }
+            }
             _ => return None,
         })
     }
+}
+
+/// Two positive ids separated by a colon.
+fn pair(rest: &str) -> Option<(i64, i64)> {
+    let (a, b) = rest.split_once(':')?;
+    let a = a.parse::<i64>().ok().filter(|v| *v > 0)?;
+    let b = b.parse::<i64>().ok().filter(|v| *v > 0)?;
+    Some((a, b))
 }
 
 #[cfg(test)]
@@ -145,6 +247,30 @@ mod tests {
             Cb::TasksPage(9_999),
             Cb::Language(Lang::Ru),
             Cb::EditProfile(ProfileField::Categories),
+            Cb::ApproveVolunteer(big),
+            Cb::RejectVolunteer(big),
+            Cb::SuspendVolunteer(big),
+            Cb::ReinstateVolunteer(big),
+            Cb::VolunteersPage(9_999),
+            Cb::RemoveLead {
+                user: big,
+                region: 95,
+            },
+            Cb::BindRegion(95),
+            Cb::PushAgain(big),
+            Cb::AssignAsk(big),
+            Cb::Assign {
+                request: big,
+                volunteer: big,
+            },
+            Cb::Reopen(big),
+            Cb::CloseAs(big, CloseReason::Spam),
+            Cb::RequestsPage(9_999),
+            Cb::ExportRegion(95),
+            Cb::Export {
+                region: 95,
+                range: 9,
+            },
         ];
         for cb in all {
             let data = cb.encode();

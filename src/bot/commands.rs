@@ -11,15 +11,26 @@ use crate::db;
 use crate::error::HandlerResult;
 use crate::i18n::Lang;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    Start,
+    /// With the deep-link payload, if any (`t.me/bot?start=PAYLOAD`).
+    Start(Option<String>),
     Help,
     My,
     Tasks,
     Profile,
     Language,
     Cancel,
+    // Operators.
+    InviteLead,
+    Leads,
+    // Club leads.
+    Volunteers,
+    Requests,
+    Digest,
+    Export,
+    BindRegion,
+    UnbindRegion,
     /// A command this bot does not know (or one addressed to another bot in a group).
     Unknown,
 }
@@ -38,7 +49,8 @@ impl Command {
 
     /// `None` when the text is not a command (or is addressed to another bot).
     pub fn parse(text: &str, bot_username: &str) -> Option<Command> {
-        let first = text.split_whitespace().next()?;
+        let mut words = text.split_whitespace();
+        let first = words.next()?;
         let name = first.strip_prefix('/')?;
         let name = match name.split_once('@') {
             Some((n, to)) if to.eq_ignore_ascii_case(bot_username) => n,
@@ -46,13 +58,21 @@ impl Command {
             None => name,
         };
         Some(match name.to_ascii_lowercase().as_str() {
-            "start" => Command::Start,
+            "start" => Command::Start(words.next().map(str::to_owned)),
             "help" => Command::Help,
             "my" => Command::My,
             "tasks" => Command::Tasks,
             "profile" => Command::Profile,
             "language" | "lang" => Command::Language,
             "cancel" | "stop" => Command::Cancel,
+            "invite_lead" => Command::InviteLead,
+            "leads" => Command::Leads,
+            "volunteers" => Command::Volunteers,
+            "requests" => Command::Requests,
+            "digest" => Command::Digest,
+            "export" => Command::Export,
+            "bind_region" => Command::BindRegion,
+            "unbind_region" => Command::UnbindRegion,
             _ => Command::Unknown,
         })
     }
@@ -62,7 +82,10 @@ pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> H
     let lang = person.lang;
     let in_dialogue = state != State::Idle;
     match cmd {
-        Command::Start => {
+        Command::Start(Some(payload)) if payload.starts_with("lead_") => {
+            super::admin::redeem_invite(ctx, person, &payload["lead_".len()..]).await
+        }
+        Command::Start(_) => {
             let menu = ctx.main_menu(person).await?;
             let text = ctx.i18n.f(
                 lang,
@@ -95,7 +118,17 @@ pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> H
             } else {
                 "help-requester"
             };
-            let mut outs = vec![ctx.reply(person, ctx.t(lang, key), None)];
+            let mut text = ctx.t(lang, key);
+            if !db::leads::regions_of(&ctx.pool, person.id)
+                .await?
+                .is_empty()
+            {
+                text = format!("{text}\n\n{}", ctx.t(lang, "help-lead"));
+            }
+            if ctx.is_admin(person.id) {
+                text = format!("{text}\n\n{}", ctx.t(lang, "help-operator"));
+            }
+            let mut outs = vec![ctx.reply(person, text, None)];
             outs.extend(reask(ctx, person, &state));
             ctx.respond(person.id, Next::Keep, outs).await
         }
@@ -108,6 +141,17 @@ pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> H
         Command::My => volunteer::my(ctx, person).await,
         Command::Tasks => volunteer::tasks(ctx, person).await,
         Command::Profile => volunteer::show_profile(ctx, person).await,
+        Command::InviteLead => super::admin::invite(ctx, person).await,
+        Command::Leads => super::admin::leads(ctx, person).await,
+        Command::Volunteers => super::lead::volunteers(ctx, person).await,
+        Command::Requests => super::lead::requests(ctx, person).await,
+        Command::Digest => crate::jobs::digest::send_now(ctx, person).await,
+        Command::Export => super::export::start(ctx, person).await,
+        Command::BindRegion | Command::UnbindRegion => {
+            let text = ctx.t(lang, "club-bind-in-group");
+            ctx.respond(person.id, Next::Keep, vec![ctx.reply(person, text, None)])
+                .await
+        }
         Command::Unknown => {
             let menu = ctx.main_menu(person).await?;
             ctx.respond(
@@ -128,7 +172,7 @@ fn reask(ctx: &Ctx, person: &Person, state: &State) -> Option<crate::outbox::Out
             let (text, markup) = requester::ask(ctx, person.lang, *step, draft, None);
             Some(ctx.reply(person, text, Some(markup)))
         }
-        State::Volunteer { .. } => None,
+        State::Volunteer { .. } | State::InviteLead { .. } => None,
     }
 }
 
@@ -226,10 +270,17 @@ mod tests {
 
     #[test]
     fn commands_parse_with_and_without_the_bot_name() {
-        assert_eq!(Command::parse("/start", "aid_bot"), Some(Command::Start));
         assert_eq!(
-            Command::parse("/start payload", "aid_bot"),
-            Some(Command::Start)
+            Command::parse("/start", "aid_bot"),
+            Some(Command::Start(None))
+        );
+        assert_eq!(
+            Command::parse("/start lead_abc", "aid_bot"),
+            Some(Command::Start(Some("lead_abc".into())))
+        );
+        assert_eq!(
+            Command::parse("/bind_region@aid_bot", "aid_bot"),
+            Some(Command::BindRegion)
         );
         assert_eq!(Command::parse("/my@Aid_Bot", "aid_bot"), Some(Command::My));
         assert_eq!(Command::parse("/my@other_bot", "aid_bot"), None);

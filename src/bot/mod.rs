@@ -1,8 +1,12 @@
 //! The Telegram adapter: who is writing, where they are in a dialogue, and which handler answers.
 
+pub mod admin;
 pub mod callbacks;
+pub mod club;
 pub mod commands;
+pub mod export;
 pub mod keyboards;
+pub mod lead;
 pub mod lifecycle;
 pub mod notify;
 pub mod regions;
@@ -94,6 +98,10 @@ impl Ctx {
         }
     }
 
+    pub fn is_admin(&self, user_id: i64) -> bool {
+        self.config.admin_ids.contains(&user_id)
+    }
+
     pub async fn is_volunteer(&self, user_id: i64) -> Result<bool, sqlx::Error> {
         Ok(db::volunteers::get(&self.pool, user_id).await?.is_some())
     }
@@ -158,11 +166,23 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         )
 }
 
-/// A press on a button outside a private chat (or on a message too old to be included): nothing
-/// to do, but the button must not spin forever.
+/// A press on a button outside a private chat: Take under a club-chat post, or a lead choosing
+/// the region to bind the group to. Anything else (or a message too old to be included) is
+/// answered so the button does not spin forever.
 async fn on_stray_callback(ctx: Ctx, person: Person, q: CallbackQuery) -> HandlerResult {
-    ctx.answer_callback(&q, Some(ctx.t(person.lang, "stale-button")), false)
-        .await;
+    use callbacks::Cb;
+    let result = match q.data.as_deref().and_then(Cb::parse) {
+        Some(Cb::Claim(id)) if q.message.is_some() => lifecycle::claim(&ctx, &person, &q, id).await,
+        Some(Cb::BindRegion(region)) if q.message.is_some() => {
+            club::bind_chosen(&ctx, &person, &q, region).await
+        }
+        _ => stray(&ctx, &person, &q).await,
+    };
+    if let Err(e) = &result {
+        tracing::error!(error = %ctx.redactor().clean(e), "group callback failed");
+        ctx.answer_callback(&q, Some(ctx.t(person.lang, "error-generic")), false)
+            .await;
+    }
     Ok(())
 }
 
@@ -192,6 +212,7 @@ async fn route_message(ctx: &Ctx, person: &Person, msg: &Message, state: State) 
         State::Volunteer { step, draft } => {
             volunteer::on_message(ctx, person, msg, step, draft).await
         }
+        State::InviteLead { picker } => admin::on_invite_region(ctx, person, msg, picker).await,
     }
 }
 
@@ -230,7 +251,29 @@ async fn callbacks_route(
         Cb::TasksPage(page) => volunteer::tasks_page(ctx, person, q, page).await,
         Cb::Language(lang) => commands::set_language(ctx, person, q, lang, state).await,
         Cb::EditProfile(field) => volunteer::edit_profile(ctx, person, q, field, state).await,
+        Cb::ApproveVolunteer(user) => lead::decide(ctx, person, q, user, true).await,
+        Cb::RejectVolunteer(user) => lead::decide(ctx, person, q, user, false).await,
+        Cb::SuspendVolunteer(user) => lead::suspend(ctx, person, q, user).await,
+        Cb::ReinstateVolunteer(user) => lead::reinstate(ctx, person, q, user).await,
+        Cb::VolunteersPage(page) => lead::volunteers_page(ctx, person, q, page).await,
+        Cb::RemoveLead { user, region } => admin::remove_lead(ctx, person, q, user, region).await,
+        Cb::BindRegion(_) => stray(ctx, person, q).await,
+        Cb::PushAgain(id) => lead::push_again(ctx, person, q, id).await,
+        Cb::AssignAsk(id) => lead::assign_ask(ctx, person, q, id).await,
+        Cb::Assign { request, volunteer } => lead::assign(ctx, person, q, request, volunteer).await,
+        Cb::Reopen(id) => lead::reopen(ctx, person, q, id).await,
+        Cb::CloseAs(id, reason) => lead::close_as(ctx, person, q, id, reason).await,
+        Cb::RequestsPage(page) => lead::requests_page(ctx, person, q, page).await,
+        Cb::ExportRegion(region) => export::choose_range(ctx, person, q, region).await,
+        Cb::Export { region, range } => export::send(ctx, person, q, region, range).await,
     }
+}
+
+/// A button that makes no sense where it was pressed.
+async fn stray(ctx: &Ctx, person: &Person, q: &CallbackQuery) -> HandlerResult {
+    ctx.answer_callback(q, Some(ctx.t(person.lang, "stale-button")), false)
+        .await;
+    Ok(())
 }
 
 impl Ctx {

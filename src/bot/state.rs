@@ -16,6 +16,8 @@ pub enum State {
         step: VolStep,
         draft: VolunteerDraft,
     },
+    /// An operator choosing the region of a lead invitation.
+    InviteLead { picker: RegionPicker },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! Every SQL statement of the bot lives below this module.
 
 pub mod dialogues;
+pub mod leads;
 pub mod outbox;
 pub mod regions;
 pub mod requests;

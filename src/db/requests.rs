@@ -10,7 +10,8 @@ use crate::domain::{Beneficiary, Category, EventKind, ForWhom, Status, Urgency};
 macro_rules! columns {
     () => {
         "id, requester_id, for_whom, beneficiary_name, beneficiary, region_id, category, settlement, details, \
-         voice_file_id, address, phone, urgency, needed_on, status, claimed_by, created_at, updated_at, done_at"
+         voice_file_id, address, phone, urgency, needed_on, status, claimed_by, created_at, updated_at, done_at, \
+         opened_at, claimed_at"
     };
 }
 
@@ -35,6 +36,8 @@ pub struct RequestRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub done_at: Option<i64>,
+    pub opened_at: Option<i64>,
+    pub claimed_at: Option<i64>,
 }
 
 impl RequestRow {
@@ -74,8 +77,8 @@ pub struct NewRequest {
 pub async fn create(tx: &mut Tx, now: i64, r: &NewRequest) -> Result<RequestRow, sqlx::Error> {
     let row: RequestRow = sqlx::query_as(concat!(
         "INSERT INTO help_requests (requester_id, for_whom, beneficiary_name, beneficiary, region_id, category,
-             settlement, details, voice_file_id, address, phone, urgency, needed_on, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING ",
+             settlement, details, voice_file_id, address, phone, urgency, needed_on, status, created_at, updated_at, opened_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'open', ?14, ?14, ?14) RETURNING ",
         columns!()
     ))
     .bind(r.requester_id)
@@ -91,7 +94,6 @@ pub async fn create(tx: &mut Tx, now: i64, r: &NewRequest) -> Result<RequestRow,
     .bind(&r.phone)
     .bind(r.urgency.code())
     .bind(r.needed_on.format("%Y-%m-%d").to_string())
-    .bind(now)
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
@@ -137,8 +139,8 @@ pub async fn claim(
     volunteer: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
     let row: Option<RequestRow> = sqlx::query_as(concat!(
-        "UPDATE help_requests SET status = 'claimed', claimed_by = ?, updated_at = ?
-         WHERE id = ? AND status = 'open' RETURNING ",
+        "UPDATE help_requests SET status = 'claimed', claimed_by = ?1, updated_at = ?2, claimed_at = ?2
+         WHERE id = ?3 AND status = 'open' RETURNING ",
         columns!()
     ))
     .bind(volunteer)
@@ -161,8 +163,8 @@ pub async fn release(
     reason: &str,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
     let row: Option<RequestRow> = sqlx::query_as(concat!(
-        "UPDATE help_requests SET status = 'open', claimed_by = NULL, updated_at = ?
-         WHERE id = ? AND status = 'claimed' AND claimed_by = ? RETURNING ",
+        "UPDATE help_requests SET status = 'open', claimed_by = NULL, updated_at = ?1, opened_at = ?1
+         WHERE id = ?2 AND status = 'claimed' AND claimed_by = ?3 RETURNING ",
         columns!()
     ))
     .bind(now)
@@ -245,8 +247,9 @@ pub async fn not_yet(
         return Ok(None);
     };
     sqlx::query(
-        "UPDATE help_requests SET status = 'open', claimed_by = NULL, done_at = NULL, updated_at = ?
-         WHERE id = ? AND status = 'done'",
+        "UPDATE help_requests SET status = 'open', claimed_by = NULL, done_at = NULL, updated_at = ?1,
+             opened_at = ?1
+         WHERE id = ?2 AND status = 'done'",
     )
     .bind(now)
     .bind(id)

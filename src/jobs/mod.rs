@@ -3,3 +3,4 @@
 
 pub mod auto_close;
 pub mod chart;
+pub mod digest;

@@ -8,11 +8,15 @@ use mutual_aid_bot::domain::{Beneficiary, Category, Status};
 use crate::steps::*;
 use crate::support::{SentMessage, TestApp};
 
+/// Message ids of every Fluent file of a language.
 fn keys(lang: &str) -> BTreeSet<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("locales/{lang}/main.ftl"));
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("locales/{lang}"));
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        text.push('\n');
+    }
+    text.lines()
         .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
         .filter(|k| {
             k.chars().next().is_some_and(|c| c.is_ascii_lowercase())

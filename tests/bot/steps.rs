@@ -226,3 +226,24 @@ pub async fn take(v: &TestUser, push: &SentMessage, id: i64) -> SentMessage {
     v.press(push, &format!("c:{id}")).await;
     v.expect_text(&format!("You took request #{id}")).await
 }
+
+/// A club lead of `region`, written straight into the database (setup; the invitation flow has
+/// its own tests). The person must have written to the bot or be seeded first.
+pub async fn seed_lead(app: &TestApp, id: i64, name: &str, lang: &str, region: i64) -> TestUser {
+    sqlx::query(
+        "INSERT OR IGNORE INTO users (id, first_name, tg_language, created_at) VALUES (?, ?, ?, 0)",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(lang)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO leads (user_id, region_id, appointed_at) VALUES (?, ?, 0)")
+        .bind(id)
+        .bind(region)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    app.user(id, name, lang)
+}

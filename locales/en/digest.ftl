@@ -1,0 +1,1 @@
+# digest texts (en). Same keys in every language.

@@ -1,0 +1,1 @@
+# export texts (en). Same keys in every language.

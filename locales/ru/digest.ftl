@@ -1,0 +1,1 @@
+# digest texts (ru). Same keys in every language.

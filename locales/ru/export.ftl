@@ -1,0 +1,1 @@
+# export texts (ru). Same keys in every language.
