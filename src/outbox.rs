@@ -371,6 +371,9 @@ impl Sender {
                         let r = db::outbox::mark_failed(&self.pool, row.id).await;
                         if row.chat_id > 0 {
                             let _ = db::users::mark_unreachable(&self.pool, row.chat_id).await;
+                        } else {
+                            // Removed from a club chat, or no longer allowed to write there.
+                            let _ = db::leads::unbind_chat(&self.pool, row.chat_id).await;
                         }
                         let _ = db::outbox::drop_unsent_to(&self.pool, row.chat_id).await;
                         r
@@ -385,7 +388,9 @@ impl Sender {
                             to,
                             "outbox: group moved to a supergroup"
                         );
-                        db::outbox::mark_failed(&self.pool, row.id).await
+                        // The binding and what is queued follow the group to its new id.
+                        let _ = db::leads::move_chat(&self.pool, row.chat_id, to).await;
+                        db::outbox::move_unsent(&self.pool, row.chat_id, to).await
                     }
                     SendFailure::Transient
                         if (row.attempts + 1) < self.limits.max_attempts as i64 =>

@@ -32,3 +32,73 @@ btn-remove-lead = ❌ { $name } — { $region }
 lead-removed = You are no longer a club lead of { $region }. Thank you for everything you did!
 lead-removed-operator = { $name } is no longer a club lead of { $region }.
 club-bind-in-group = Send this command in your club's group chat, after adding me there.
+
+## Vetting volunteers
+
+vet-request = 🙋 A new volunteer asks to join:
+    <b>{ $name }</b>{ $username }
+    Regions: { $regions }
+    Kinds of help: { $categories }
+    Phone: { $phone }
+    Volunteers see people's addresses: approve only someone you trust.
+btn-approve = ✅ Approve
+btn-reject = ❌ Reject
+vet-already-decided = Already decided: { $status } ({ $by }).
+vet-approved-volunteer = ✅ The club approved you as a volunteer in { $regions }. New requests will come here; /tasks shows the open ones now.
+vet-rejected-volunteer = We are sorry: the club could not approve your registration. If you think this is a mistake, please contact your regional club.
+vet-approved-lead = ✅ { $name } is approved.
+vet-rejected-lead = ❌ { $name } is not approved.
+volunteers-none = Your regions have no volunteers yet.
+volunteers-header = 🤝 Volunteers of your regions: { $total }. Page { $page } of { $pages }.
+volunteers-item = { $name } — { $status }, holds { $load }
+btn-approve-n = ✅ { $name }
+btn-reject-n = ❌ { $name }
+btn-suspend-n = ⏸ Pause { $name }
+btn-reinstate-n = ▶️ Resume { $name }
+suspended-volunteer = ⏸ The club has paused your volunteering. Requests you held went back to other volunteers. Please contact your club's coordinator if you have questions.
+suspended-lead = ⏸ { $name } is paused. Requests they held, back to open: { $count }.
+reinstated-volunteer = ▶️ The club has resumed your volunteering. New requests will come here again.
+reinstated-lead = ▶️ { $name } is active again.
+
+## Stepping in
+
+btn-push-again = 📣 Push again
+btn-assign = 👤 Assign
+pushed-again = 📣 Request #{ $id } was sent again to { $count } volunteers.
+assign-ask = Who should take request #{ $id }? The least busy are first.
+assign-nobody = Request #{ $id }: there is no approved volunteer in this region to assign it to.
+btn-assign-to = { $name } (holds { $load })
+assign-not-possible = This volunteer cannot take requests of this region now.
+assigned-lead = ✅ Request #{ $id } is now with { $name }. They have the details.
+reopen-not-possible = This request is neither taken nor done: nothing to reopen.
+reopened-volunteer = The club's coordinator reopened request #{ $id }: you don't hold it any more. Thank you!
+reopened-lead = ↩️ Request #{ $id } is open again; the region's volunteers see it.
+close-not-possible = This request has already ended.
+closed-duplicate-requester = Request #{ $id } was closed by the club because it repeats another of your requests. The other one stays; if you still need help, tap «🆘 I need help».
+closed-spam-requester = Request #{ $id } was closed by the club. If you need help, tap «🆘 I need help».
+closed-lead = 🗑 Request #{ $id } is closed; the person was told.
+lead-requests-none = No open or taken requests in your regions right now.
+lead-requests-header = 📋 Requests of your regions that are not finished: { $total }. Page { $page } of { $pages }.
+lead-requests-item = { $stale }<b>#{ $id }</b> · { $category } · { $settlement }
+    { $status } · { $hours } h
+btn-assign-n = 👤 Assign #{ $id }
+btn-push-n = 📣 Push #{ $id }
+btn-reopen-n = ↩️ Reopen #{ $id }
+btn-duplicate-n = 🗑 #{ $id } duplicate
+btn-spam-n = 🚫 #{ $id } spam
+
+## Alerts and reminders
+
+alert-unclaimed = ⏰ Nobody has taken request #{ $id } ({ $category }, { $settlement }, { $region }) for { $hours } h.
+alert-stuck = ⏳ Request #{ $id } ({ $category }, { $settlement }) was taken by { $volunteer } { $hours } h ago and is not done yet.
+alert-not-yet = ❗ Request #{ $id } ({ $category }, { $settlement }): the person says the help has not arrived (volunteer: { $volunteer }). It is open again.
+reminder-volunteer = 👋 Are you still on request #{ $id }? When it is done, tap «✅ Done». If you can't go, tap «↩️ Give back» — someone else will take it.
+
+## The club's group chat
+
+club-leads-only = Only the club's coordinators can do this.
+club-choose-region = Which region's requests should come to this group?
+club-bound = ✅ New requests of { $region } will be posted in this group. Addresses and phones are never posted here: whoever takes a request gets them privately.
+club-not-bound = This group gets no requests.
+club-unbound = This group will no longer get new requests.
+push-done = ✅ Request #{ $id } is done. Thank you!

@@ -242,11 +242,16 @@ pub async fn set_language(
 /// In a group the bot only points people to a private chat, and only when addressed with one of
 /// its commands: it never posts anyone's data there.
 pub async fn on_group_message(ctx: Ctx, person: Person, msg: Message) -> HandlerResult {
+    if msg.migrate_to_chat_id().is_some() {
+        return super::club::on_migration(&ctx, &msg).await;
+    }
     let Some(text) = msg.text() else {
         return Ok(());
     };
     match Command::parse(text, &ctx.bot_username) {
         None | Some(Command::Unknown) => Ok(()),
+        Some(Command::BindRegion) => super::club::bind(&ctx, &person, &msg).await,
+        Some(Command::UnbindRegion) => super::club::unbind(&ctx, &person, &msg).await,
         Some(_) => {
             let text = ctx.i18n.f(
                 person.lang,

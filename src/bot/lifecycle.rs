@@ -106,36 +106,47 @@ pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Ha
         };
         return answer_key(ctx, person, q, key).await;
     };
-    let (i18n, me) = (&ctx.i18n, person.id);
-    notify::close_pushes(&mut tx, id, |lang, chat| {
+    hand_over(ctx, &mut tx, &claimed, person).await?;
+    ctx.doorbell.commit(tx).await?;
+    tracing::info!(request = id, volunteer = person.id, "request claimed");
+    ctx.answer_callback(q, Some(ctx.t(person.lang, "claim-ok")), false)
+        .await;
+    Ok(())
+}
+
+/// What follows a claim (or a lead's assignment): the announcements show it is taken, the
+/// volunteer gets the details, the requester hears who is coming.
+pub async fn hand_over(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    claimed: &RequestRow,
+    volunteer: &Person,
+) -> Result<(), sqlx::Error> {
+    let (i18n, me, id) = (&ctx.i18n, volunteer.id, claimed.id);
+    notify::close_pushes(tx, id, true, |lang, chat| {
         if chat == me {
             i18n.f(lang, "push-taken-by-you", &args![("id", id)])
         } else {
-            render::push_taken(i18n, lang, &claimed)
+            render::push_taken(i18n, lang, claimed)
         }
     })
     .await?;
-    let outs = details_for_claimer(ctx, &mut tx, person, &claimed).await?;
-    crate::outbox::enqueue_all(&mut tx, &outs).await?;
-    let volunteer_name = db::volunteers::display_name(&mut tx, person.id)
+    let outs = details_for_claimer(ctx, tx, volunteer, claimed).await?;
+    crate::outbox::enqueue_all(tx, &outs).await?;
+    let volunteer_name = db::volunteers::display_name(tx, volunteer.id)
         .await?
-        .unwrap_or_else(|| person.first_name.clone());
-    let requester_lang = notify::lang_of(&mut tx, claimed.requester_id).await?;
+        .unwrap_or_else(|| volunteer.first_name.clone());
+    let requester_lang = notify::lang_of(tx, claimed.requester_id).await?;
     let text = ctx.i18n.f(
         requester_lang,
         "requester-claimed",
         &args![("id", id), ("name", escape(&volunteer_name))],
     );
     enqueue(
-        &mut tx,
+        tx,
         &Outgoing::text(claimed.requester_id, Priority::Reply, text, None),
     )
-    .await?;
-    ctx.doorbell.commit(tx).await?;
-    tracing::info!(request = id, volunteer = person.id, "request claimed");
-    ctx.answer_callback(q, Some(ctx.t(person.lang, "claim-ok")), false)
-        .await;
-    Ok(())
+    .await
 }
 
 /// Why a transition on `id` by this volunteer did not happen.
@@ -172,6 +183,11 @@ pub async fn done(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Han
         id,
         Some(ask),
     )
+    .await?;
+    let i18n = &ctx.i18n;
+    notify::update_group_posts(&mut tx, id, |lang| {
+        i18n.f(lang, "push-done", &args![("id", id)])
+    })
     .await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx.i18n.f(person.lang, "done-ok", &args![("id", id)]);
@@ -300,6 +316,7 @@ pub async fn not_yet(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> 
         exclude.push(volunteer);
         notify::tell(&mut tx, ctx, volunteer, "not-yet-volunteer", id, None).await?;
     }
+    super::lead::alert_leads(ctx, &mut tx, &before, "alert-not-yet", 0, None).await?;
     notify::push_request(ctx, &mut tx, &row, &exclude).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx
@@ -368,7 +385,7 @@ pub async fn cancel(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> H
         };
     };
     let i18n = &ctx.i18n;
-    notify::close_pushes(&mut tx, id, |lang, _| {
+    notify::close_pushes(&mut tx, id, false, |lang, _| {
         i18n.f(lang, "push-cancelled", &args![("id", id)])
     })
     .await?;

@@ -155,6 +155,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
                         .endpoint(commands::on_group_message),
                 ),
         )
+        .branch(Update::filter_my_chat_member().endpoint(club::on_membership))
         .branch(
             Update::filter_callback_query()
                 .branch(

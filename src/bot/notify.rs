@@ -48,6 +48,36 @@ pub async fn push_request(
         )
         .await?;
     }
+    // The club chats of the region: a post anyone there can take, never with personal data. A post
+    // that already exists (the request was taken and is open again) is turned back into an offer.
+    let posted = db::requests::pushes_of(tx, row.id).await?;
+    for chat_id in db::leads::club_chats(tx, row.region_id).await? {
+        let lang = group_lang(tx, chat_id).await?;
+        let text = render::push(&ctx.i18n, &ctx.regions, lang, row);
+        let markup = inline(vec![vec![(ctx.t(lang, "btn-claim"), Cb::Claim(row.id))]]);
+        let out = match posted.iter().find(|(c, _)| *c == chat_id) {
+            Some((_, message_id)) => Outgoing::edit(
+                chat_id,
+                Priority::Push,
+                *message_id as i32,
+                text,
+                Some(markup),
+            ),
+            None => Outgoing {
+                chat_id,
+                priority: Priority::Push,
+                payload: Payload::Push {
+                    request_id: row.id,
+                    text,
+                    markup,
+                    yours_text: ctx.i18n.f(lang, "push-gone", &args![("id", row.id)]),
+                    taken_text: render::push_taken(&ctx.i18n, lang, row),
+                    gone_text: ctx.i18n.f(lang, "push-gone", &args![("id", row.id)]),
+                },
+            },
+        };
+        enqueue(tx, &out).await?;
+    }
     let note = recipients.len().to_string();
     db::requests::event(
         tx,
@@ -61,16 +91,22 @@ pub async fn push_request(
     Ok(recipients.len())
 }
 
-/// Edits every announcement of a request that stopped being open, and forgets them. Pushes still
-/// queued are dropped. `text_for(lang, chat_id)` gives the new text for each reader.
+/// Edits every announcement of a request that stopped being open; pushes still queued are
+/// dropped. Private pushes are forgotten; club-chat posts are kept when `keep_group_posts`, so
+/// they can show later what became of the request. `text_for(lang, chat_id)` gives each text.
 pub async fn close_pushes(
     tx: &mut Tx,
     request_id: i64,
+    keep_group_posts: bool,
     text_for: impl Fn(Lang, i64) -> String,
 ) -> Result<(), sqlx::Error> {
     db::outbox::drop_unsent_pushes(tx, request_id).await?;
     for (chat_id, message_id) in db::requests::pushes_of(tx, request_id).await? {
-        let lang = lang_of(tx, chat_id).await?;
+        let lang = if chat_id < 0 {
+            group_lang(tx, chat_id).await?
+        } else {
+            lang_of(tx, chat_id).await?
+        };
         let edit = Outgoing::edit(
             chat_id,
             Priority::Edit,
@@ -80,7 +116,46 @@ pub async fn close_pushes(
         );
         enqueue(tx, &edit).await?;
     }
-    db::requests::forget_pushes(tx, request_id).await
+    db::requests::forget_pushes(tx, request_id, keep_group_posts).await
+}
+
+/// Edits the club-chat posts of a request (e.g. to show it is done).
+pub async fn update_group_posts(
+    tx: &mut Tx,
+    request_id: i64,
+    text_for: impl Fn(Lang) -> String,
+) -> Result<(), sqlx::Error> {
+    for (chat_id, message_id) in db::requests::pushes_of(tx, request_id).await? {
+        if chat_id < 0 {
+            let lang = group_lang(tx, chat_id).await?;
+            enqueue(
+                tx,
+                &Outgoing::edit(
+                    chat_id,
+                    Priority::Edit,
+                    message_id as i32,
+                    text_for(lang),
+                    None,
+                ),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A club chat reads the language of the lead who bound it.
+pub async fn group_lang(tx: &mut Tx, chat_id: i64) -> Result<Lang, sqlx::Error> {
+    let bound_by: Option<i64> =
+        sqlx::query_scalar("SELECT bound_by FROM club_chats WHERE chat_id = ?")
+            .bind(chat_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .flatten();
+    match bound_by {
+        Some(lead) => lang_of(tx, lead).await,
+        None => Ok(Lang::Ru),
+    }
 }
 
 /// A plain message to someone other than the acting person, in their language.

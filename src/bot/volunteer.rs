@@ -20,10 +20,18 @@ const TASKS_PAGE: i64 = 5;
 
 /// "🤝 I want to help": registration, or the profile if already registered.
 pub async fn start(ctx: &Ctx, person: &Person) -> HandlerResult {
-    if db::volunteers::get(&ctx.pool, person.id).await?.is_some() {
-        return show_profile(ctx, person).await;
-    }
-    let draft = VolunteerDraft::default();
+    let draft = match db::volunteers::get(&ctx.pool, person.id).await? {
+        // Someone the club did not approve may register again; they wait for a decision anew.
+        Some(p) if p.status == "rejected" => VolunteerDraft {
+            name: Some(p.display_name),
+            regions: p.regions,
+            categories: p.categories,
+            phone: p.phone,
+            ..Default::default()
+        },
+        Some(_) => return show_profile(ctx, person).await,
+        None => VolunteerDraft::default(),
+    };
     go(ctx, person, VolStep::Name, draft, None).await
 }
 
@@ -276,7 +284,12 @@ async fn save(ctx: &Ctx, person: &Person, d: VolunteerDraft) -> HandlerResult {
     } else {
         "approved"
     };
-    let status = db::volunteers::save(&ctx.pool, &profile, initial).await?;
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    let saved = db::volunteers::save(&mut tx, ctx.clock.now_ms(), &profile, initial).await?;
+    if saved.newly_pending {
+        super::lead::ask_for_approval(ctx, &mut tx, person.id).await?;
+    }
+    let status = saved.status;
     let lang = person.lang;
     let text = if d.single {
         ctx.t(lang, "vol-saved")
@@ -293,13 +306,11 @@ async fn save(ctx: &Ctx, person: &Person, d: VolunteerDraft) -> HandlerResult {
         ctx.t(lang, "vol-registered-pending")
     };
     let menu = keyboards::main_menu(&ctx.i18n, lang, true);
+    db::dialogues::clear(&mut tx, person.id).await?;
+    crate::outbox::enqueue(&mut tx, &ctx.reply(person, text, Some(menu))).await?;
+    ctx.doorbell.commit(tx).await?;
     tracing::info!(volunteer = person.id, status, "volunteer profile saved");
-    ctx.respond(
-        person.id,
-        Next::Clear,
-        vec![ctx.reply(person, text, Some(menu))],
-    )
-    .await
+    Ok(())
 }
 
 pub async fn show_profile(ctx: &Ctx, person: &Person) -> HandlerResult {

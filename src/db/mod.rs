@@ -1,6 +1,8 @@
 //! Every SQL statement of the bot lives below this module.
 
 pub mod dialogues;
+pub mod digests;
+pub mod export;
 pub mod leads;
 pub mod outbox;
 pub mod regions;

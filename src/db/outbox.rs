@@ -163,3 +163,16 @@ pub async fn prune(pool: &SqlitePool, before: i64) -> Result<u64, sqlx::Error> {
     tx.commit().await?;
     Ok(r.rows_affected())
 }
+
+/// Unsent messages to a group follow it to its new (supergroup) id.
+pub async fn move_unsent(pool: &SqlitePool, from: i64, to: i64) -> Result<(), sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query(
+        "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND sent_at IS NULL AND failed_at IS NULL",
+    )
+    .bind(to)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}

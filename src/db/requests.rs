@@ -319,6 +319,207 @@ pub async fn close_unconfirmed(
     Ok(rows)
 }
 
+/// A lead gives an open request to a volunteer; the event names the lead.
+pub async fn assign(
+    tx: &mut Tx,
+    now: i64,
+    id: i64,
+    volunteer: i64,
+    lead: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let row: Option<RequestRow> = sqlx::query_as(concat!(
+        "UPDATE help_requests SET status = 'claimed', claimed_by = ?1, updated_at = ?2, claimed_at = ?2
+         WHERE id = ?3 AND status = 'open' RETURNING ",
+        columns!()
+    ))
+    .bind(volunteer)
+    .bind(now)
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if row.is_some() {
+        let note = format!("assigned to {volunteer}");
+        event(tx, now, id, Some(lead), EventKind::Claimed, Some(&note)).await?;
+    }
+    Ok(row)
+}
+
+/// Everything a suspended volunteer held goes back to open; the events name the lead.
+pub async fn release_all_held(
+    tx: &mut Tx,
+    now: i64,
+    volunteer: i64,
+    lead: i64,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let rows: Vec<RequestRow> = sqlx::query_as(concat!(
+        "UPDATE help_requests SET status = 'open', claimed_by = NULL, updated_at = ?1, opened_at = ?1
+         WHERE claimed_by = ?2 AND status = 'claimed' RETURNING ",
+        columns!()
+    ))
+    .bind(now)
+    .bind(volunteer)
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in &rows {
+        event(
+            tx,
+            now,
+            r.id,
+            Some(lead),
+            EventKind::Released,
+            Some("volunteer suspended"),
+        )
+        .await?;
+    }
+    Ok(rows)
+}
+
+/// A lead reopens a taken or done request. Returns the row as it was before.
+pub async fn reopen(
+    tx: &mut Tx,
+    now: i64,
+    id: i64,
+    lead: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let Some(before) = get_tx(tx, id)
+        .await?
+        .filter(|r| matches!(r.status(), Status::Claimed | Status::Done))
+    else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "UPDATE help_requests SET status = 'open', claimed_by = NULL, done_at = NULL, updated_at = ?1, opened_at = ?1
+         WHERE id = ?2 AND status IN ('claimed', 'done')",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    event(
+        tx,
+        now,
+        id,
+        Some(lead),
+        EventKind::Reopened,
+        Some("by a club lead"),
+    )
+    .await?;
+    Ok(Some(before))
+}
+
+/// A lead closes an open or taken request as a duplicate or spam: it ends as cancelled.
+pub async fn close_by_lead(
+    tx: &mut Tx,
+    now: i64,
+    id: i64,
+    lead: i64,
+    reason: &str,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let Some(before) = get_tx(tx, id).await?.filter(|r| r.status().cancellable()) else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE help_requests SET status = 'cancelled', updated_at = ? WHERE id = ? AND status IN ('open', 'claimed')")
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    event(tx, now, id, Some(lead), EventKind::Cancelled, Some(reason)).await?;
+    Ok(Some(before))
+}
+
+/// Unfinished requests of a lead's regions: open ones first (oldest first), then taken, then done.
+pub async fn for_lead(
+    pool: &SqlitePool,
+    lead: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<RequestRow>, i64), sqlx::Error> {
+    let rows = sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM help_requests
+         WHERE status IN ('open', 'claimed', 'done')
+           AND region_id IN (SELECT region_id FROM leads WHERE user_id = ?1)
+         ORDER BY CASE status WHEN 'open' THEN 0 WHEN 'claimed' THEN 1 ELSE 2 END, COALESCE(opened_at, created_at), id
+         LIMIT ?2 OFFSET ?3"
+    ))
+    .bind(lead)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM help_requests WHERE status IN ('open', 'claimed', 'done')
+           AND region_id IN (SELECT region_id FROM leads WHERE user_id = ?)",
+    )
+    .bind(lead)
+    .fetch_one(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+/// Open requests nobody took in time (a "today" one after `urgent_before`, any after `before`)
+/// that have not been escalated since they last became open.
+pub async fn unclaimed_unalerted(
+    tx: &mut Tx,
+    urgent_before: i64,
+    before: i64,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM help_requests h
+         WHERE status = 'open'
+           AND ((urgency = 'today' AND opened_at <= ?1) OR opened_at <= ?2)
+           AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.request_id = h.id AND a.kind = 'unclaimed' AND a.since = h.opened_at)
+         ORDER BY id LIMIT 500"
+    ))
+    .bind(urgent_before)
+    .bind(before)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Taken requests not done since before `before`, without an alert of `kind` for this claim.
+pub async fn claimed_unalerted(
+    tx: &mut Tx,
+    before: i64,
+    kind: &str,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM help_requests h
+         WHERE status = 'claimed' AND claimed_at <= ?1
+           AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.request_id = h.id AND a.kind = ?2 AND a.since = h.claimed_at)
+         ORDER BY id LIMIT 500"
+    ))
+    .bind(before)
+    .bind(kind)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Notes that an alert went out; false if it already had (the job then sends nothing).
+pub async fn record_alert(
+    tx: &mut Tx,
+    request_id: i64,
+    kind: &str,
+    since: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "INSERT OR IGNORE INTO alerts (request_id, kind, since, at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(request_id)
+    .bind(kind)
+    .bind(since)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
 /// When the earliest done request will be due for closing, if any.
 pub async fn earliest_done_at(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
     let row: (Option<i64>,) =
@@ -419,10 +620,16 @@ pub async fn pushes_of(tx: &mut Tx, request_id: i64) -> Result<Vec<(i64, i64)>, 
         .await
 }
 
-/// The announcements were edited to their final form: nothing left to edit later.
-pub async fn forget_pushes(tx: &mut Tx, request_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM pushes WHERE request_id = ?")
+/// The announcements were edited to their final form: nothing left to edit later, except club
+/// chat posts when they are kept.
+pub async fn forget_pushes(
+    tx: &mut Tx,
+    request_id: i64,
+    keep_group_posts: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM pushes WHERE request_id = ? AND (chat_id > 0 OR NOT ?)")
         .bind(request_id)
+        .bind(keep_group_posts)
         .execute(&mut **tx)
         .await?;
     Ok(())

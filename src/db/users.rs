@@ -96,3 +96,13 @@ pub async fn mark_unreachable(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Er
         .await?;
     tx.commit().await
 }
+
+pub async fn username(tx: &mut Tx, id: i64) -> Result<Option<String>, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT username FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .flatten(),
+    )
+}

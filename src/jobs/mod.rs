@@ -4,3 +4,4 @@
 pub mod auto_close;
 pub mod chart;
 pub mod digest;
+pub mod escalation;

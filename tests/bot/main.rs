@@ -2,6 +2,8 @@
 
 mod bad_input;
 mod core_flow;
+mod digests;
+mod export;
 mod fake_selftest;
 mod languages;
 mod sending;

@@ -53,7 +53,8 @@ pub struct Call {
     /// Method name, lowercased (`sendmessage`, `getupdates`, …).
     pub method: String,
     /// The JSON body, or the multipart fields (each parsed as JSON when it parses, else a string;
-    /// an uploaded file is `{"file_name": …, "size": …}`).
+    /// an uploaded file is `{"file_name": …, "size": …}`, plus `"content"`: its text when the
+    /// bytes are valid UTF-8).
     pub params: Value,
     /// HTTP status sent back.
     pub status: u16,
@@ -1127,7 +1128,14 @@ fn parse_multipart(body: &[u8], boundary: &str) -> Value {
         };
         let Some(name) = attr("name") else { continue };
         let value = match attr("filename") {
-            Some(file_name) => json!({"file_name": file_name, "size": content.len()}),
+            Some(file_name) => {
+                let mut file = json!({"file_name": file_name, "size": content.len()});
+                // The uploaded bytes as text, when they are UTF-8 (a CSV export), for tests to read.
+                if let Ok(text) = std::str::from_utf8(content) {
+                    file["content"] = json!(text);
+                }
+                file
+            }
             None => field_value(&String::from_utf8_lossy(content)),
         };
         fields.insert(name, value);

@@ -1,0 +1,62 @@
+//! What a club lead's export reads: a region's requests created in a span of time, with the
+//! name of the volunteer who took each and when it was finished.
+
+use sqlx::SqlitePool;
+
+/// One request as the export shows it. Times are UTC milliseconds.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ExportRow {
+    pub id: i64,
+    pub created_at: i64,
+    pub status: String,
+    pub category: String,
+    pub beneficiary: String,
+    pub for_whom: String,
+    pub settlement: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub needed_on: String,
+    /// The volunteer who holds (or held) the request: their display name, else their first name.
+    pub claimer_name: Option<String>,
+    /// When it was taken, if someone holds (or held) it.
+    pub claimed_at: Option<i64>,
+    pub done_at: Option<i64>,
+    /// When it was closed or cancelled, if it is.
+    pub finished_at: Option<i64>,
+    pub details: Option<String>,
+    pub has_voice: bool,
+}
+
+/// The region's requests created from `from_ms` to `to_ms` (both inclusive), oldest first.
+///
+/// Reads the region's part of the `(region_id, status, needed_on, created_at)` index and filters
+/// `created_at` there, so only the rows in the span are fetched from the table.
+pub async fn requests_created(
+    pool: &SqlitePool,
+    region_id: i64,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<ExportRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id, r.created_at, r.status, r.category, r.beneficiary, r.for_whom, r.settlement,
+                r.address, r.phone, r.needed_on,
+                COALESCE(v.display_name, u.first_name) AS claimer_name,
+                CASE WHEN r.claimed_by IS NOT NULL THEN r.claimed_at END AS claimed_at,
+                r.done_at,
+                CASE WHEN r.status IN ('closed', 'cancelled') THEN COALESCE(
+                    (SELECT MAX(e.at) FROM request_events e
+                     WHERE e.request_id = r.id AND e.kind IN ('closed', 'cancelled')),
+                    r.updated_at) END AS finished_at,
+                r.details, r.voice_file_id IS NOT NULL AS has_voice
+         FROM help_requests r
+         LEFT JOIN volunteers v ON v.user_id = r.claimed_by
+         LEFT JOIN users u ON u.id = r.claimed_by
+         WHERE r.region_id = ? AND r.created_at BETWEEN ? AND ?
+         ORDER BY r.created_at, r.id",
+    )
+    .bind(region_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,593 @@
+//! The club leads' daily digest: at 09:00 in each region's own time, once, also across restarts
+//! and after the bot was down; numbers that match what happened; a chart on Mondays; /digest.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use mutual_aid_bot::clock::Clock;
+use mutual_aid_bot::config::Config;
+use serde_json::Value;
+use sqlx::SqlitePool;
+
+use crate::steps::*;
+use crate::support::{FakeTelegram, SentMessage, TOKEN, TestApp, TestUser};
+
+const KALININGRAD: i64 = 39; // Europe/Kaliningrad, UTC+2
+const KAMCHATKA: i64 = 41; // Asia/Kamchatka, UTC+12
+const QUIET: Duration = Duration::from_millis(400);
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+        .with_timezone(&Utc)
+}
+
+fn ms(s: &str) -> i64 {
+    at(s).timestamp_millis()
+}
+
+/// A club lead appointed at `appointed_at` (ms), written straight into the database.
+async fn appoint_in(
+    db: &SqlitePool,
+    id: i64,
+    name: &str,
+    lang: &str,
+    region: i64,
+    appointed_at: i64,
+) {
+    sqlx::query(
+        "INSERT OR IGNORE INTO users (id, first_name, tg_language, created_at) VALUES (?, ?, ?, 0)",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(lang)
+    .execute(db)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO leads (user_id, region_id, appointed_at) VALUES (?, ?, ?)")
+        .bind(id)
+        .bind(region)
+        .bind(appointed_at)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+/// A club lead appointed now (by the bot's clock): nothing is owed to them from before.
+async fn appoint(app: &TestApp, id: i64, name: &str, lang: &str, region: i64) -> TestUser {
+    appoint_in(&app.db, id, name, lang, region, app.clock.now_ms()).await;
+    app.user(id, name, lang)
+}
+
+/// A request written straight into the database with its `created` event.
+#[allow(clippy::too_many_arguments)]
+async fn seed_request(
+    db: &SqlitePool,
+    requester: i64,
+    region: i64,
+    category: &str,
+    settlement: &str,
+    status: &str,
+    created_at: i64,
+    claimed_by: Option<i64>,
+    claimed_at: Option<i64>,
+) -> i64 {
+    sqlx::query(
+        "INSERT OR IGNORE INTO users (id, first_name, created_at) VALUES (?, 'Requester', 0)",
+    )
+    .bind(requester)
+    .execute(db)
+    .await
+    .unwrap();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO help_requests (requester_id, for_whom, beneficiary, region_id, category, settlement,
+             details, urgency, needed_on, status, claimed_by, created_at, updated_at, opened_at, claimed_at)
+         VALUES (?1, 'self', 'elderly', ?2, ?3, ?4, 'Seeded', 'soon', '2026-01-01', ?5, ?6, ?7, ?7, ?7, ?8)
+         RETURNING id",
+    )
+    .bind(requester)
+    .bind(region)
+    .bind(category)
+    .bind(settlement)
+    .bind(status)
+    .bind(claimed_by)
+    .bind(created_at)
+    .bind(claimed_at)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    seed_event(db, id, Some(requester), "created", created_at).await;
+    id
+}
+
+async fn seed_event(db: &SqlitePool, request: i64, actor: Option<i64>, kind: &str, at: i64) {
+    sqlx::query("INSERT INTO request_events (request_id, actor_id, kind, at) VALUES (?, ?, ?, ?)")
+        .bind(request)
+        .bind(actor)
+        .bind(kind)
+        .bind(at)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+async fn seed_pending_volunteer(db: &SqlitePool, id: i64, region: i64) {
+    sqlx::query("INSERT INTO users (id, first_name, created_at) VALUES (?, 'Pending', 0)")
+        .bind(id)
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO volunteers (user_id, display_name, status, created_at) VALUES (?, 'Pending', 'pending', 0)",
+    )
+    .bind(id)
+    .execute(db)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO volunteer_regions (user_id, region_id) VALUES (?, ?)")
+        .bind(id)
+        .bind(region)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+async fn runs(db: &SqlitePool) -> Vec<(i64, i64, String)> {
+    sqlx::query_as("SELECT lead_id, region_id, period FROM digest_runs ORDER BY sent_at, lead_id")
+        .fetch_all(db)
+        .await
+        .unwrap()
+}
+
+fn assert_has(m: &SentMessage, needles: &[&str]) {
+    for n in needles {
+        assert!(m.text.contains(n), "no {n:?} in the digest:\n{}", m.text);
+    }
+}
+
+#[tokio::test]
+async fn each_lead_gets_the_digest_at_nine_in_their_regions_time_once() {
+    let mut app = TestApp::spawn().await;
+    // Tuesday 10.03.2026, 20:00 UTC: 22:00 on the 9th in Kaliningrad, 08:00 on the 10th in Kamchatka.
+    app.clock.set(at("2026-03-09T20:00:00Z"));
+    let kira = appoint(&app, 801, "Kira", "en", KALININGRAD).await;
+    let kamil = appoint(&app, 802, "Kamil", "en", KAMCHATKA).await;
+
+    // Appointed after the latest 09:00 of both regions: nothing is owed.
+    app.clock.set(at("2026-03-09T20:59:00Z"));
+    kira.no_more_messages(QUIET).await;
+    kamil.no_more_messages(QUIET).await;
+
+    // 09:00:30 in Kamchatka.
+    app.clock.set(at("2026-03-09T21:00:30Z"));
+    let digest = kamil.expect_text("Daily summary").await;
+    assert_has(
+        &digest,
+        &["Kamchatka Krai", "The 24 hours up to 10.03.2026 09:00"],
+    );
+    kira.no_more_messages(QUIET).await;
+    kamil.no_more_messages(QUIET).await;
+
+    // A redeploy in between sends nothing twice.
+    app.restart().await;
+    app.clock.advance(chrono::Duration::minutes(30));
+    kamil.no_more_messages(QUIET).await;
+    kira.no_more_messages(Duration::ZERO).await;
+
+    // 09:00:30 in Kaliningrad.
+    app.clock.set(at("2026-03-10T06:59:00Z"));
+    kira.no_more_messages(QUIET).await;
+    app.clock.set(at("2026-03-10T07:00:30Z"));
+    let digest = kira.expect_text("Daily summary").await;
+    assert_has(
+        &digest,
+        &["Kaliningrad Oblast", "The 24 hours up to 10.03.2026 09:00"],
+    );
+
+    // Later the same day, and after another restart: nothing more.
+    app.clock.set(at("2026-03-10T11:00:00Z"));
+    app.restart().await;
+    app.clock.set(at("2026-03-10T20:30:00Z"));
+    kira.no_more_messages(QUIET).await;
+    kamil.no_more_messages(Duration::ZERO).await;
+    assert_eq!(
+        runs(&app.db).await,
+        [
+            (802, KAMCHATKA, "2026-03-10".to_owned()),
+            (801, KALININGRAD, "2026-03-10".to_owned())
+        ]
+    );
+    // Not a Monday: no chart.
+    assert!(app.fake.calls_of("sendphoto").is_empty());
+
+    // The next morning in Kamchatka comes the next one.
+    app.clock.set(at("2026-03-10T21:00:30Z"));
+    let digest = kamil.expect_text("Daily summary").await;
+    assert_has(&digest, &["The 24 hours up to 11.03.2026 09:00"]);
+    kira.no_more_messages(QUIET).await;
+    app.stop().await;
+}
+
+/// The bot, stopped and started by hand, so the clock can move while it is down.
+struct Bot {
+    fake: FakeTelegram,
+    config: Config,
+    clock: Clock,
+    db: SqlitePool,
+    running: Option<mutual_aid_bot::app::Running>,
+    _dir: tempfile::TempDir,
+}
+
+impl Bot {
+    async fn start(now: DateTime<Utc>) -> Bot {
+        let fake = FakeTelegram::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = format!("sqlite://{}/test.db", dir.path().display());
+        let api_url = fake.url().to_string();
+        let mut config = Config::from_lookup(|k| match k {
+            "TELOXIDE_TOKEN" => Some(TOKEN.into()),
+            "TELOXIDE_API_URL" => Some(api_url.clone()),
+            "DATABASE_URL" => Some(database_url.clone()),
+            _ => None,
+        })
+        .unwrap();
+        config.send_limits.per_chat_gap = Duration::ZERO;
+        config.send_limits.per_second = 1000;
+        let clock = Clock::manual(now);
+        let running = mutual_aid_bot::app::start(config.clone(), clock.clone())
+            .await
+            .unwrap();
+        let db = mutual_aid_bot::db::connect(&database_url).await.unwrap();
+        Bot {
+            fake,
+            config,
+            clock,
+            db,
+            running: Some(running),
+            _dir: dir,
+        }
+    }
+
+    async fn down(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await;
+        }
+    }
+
+    async fn up(&mut self) {
+        assert!(self.running.is_none());
+        let running = mutual_aid_bot::app::start(self.config.clone(), self.clock.clone())
+            .await
+            .unwrap();
+        self.running = Some(running);
+    }
+}
+
+#[tokio::test]
+async fn a_bot_down_at_nine_sends_the_missed_digest_once_when_back_and_no_backlog() {
+    let mut bot = Bot::start(at("2026-03-09T20:00:00Z")).await;
+    appoint_in(&bot.db, 802, "Kamil", "en", KAMCHATKA, bot.clock.now_ms()).await;
+    let kamil = TestUser::new(&bot.fake, 802, "Kamil", "en");
+
+    // Down over 09:00 in Kamchatka (21:00 UTC); back at 09:40 local.
+    bot.down().await;
+    bot.clock.set(at("2026-03-09T21:40:00Z"));
+    bot.up().await;
+    let digest = kamil.expect_text("Daily summary").await;
+    assert_has(&digest, &["The 24 hours up to 10.03.2026 09:00"]);
+    kamil.no_more_messages(QUIET).await;
+
+    // Another restart the same day: nothing again.
+    bot.down().await;
+    bot.clock.set(at("2026-03-10T03:00:00Z"));
+    bot.up().await;
+    kamil.no_more_messages(QUIET).await;
+
+    // Down for three mornings: only the latest one comes.
+    bot.down().await;
+    bot.clock.set(at("2026-03-12T22:00:00Z"));
+    bot.up().await;
+    let digest = kamil.expect_text("Daily summary").await;
+    assert_has(&digest, &["The 24 hours up to 13.03.2026 09:00"]);
+    kamil.no_more_messages(QUIET).await;
+    assert_eq!(
+        runs(&bot.db).await,
+        [
+            (802, KAMCHATKA, "2026-03-10".to_owned()),
+            (802, KAMCHATKA, "2026-03-13".to_owned())
+        ]
+    );
+    bot.down().await;
+    bot.db.close().await;
+}
+
+#[tokio::test]
+async fn the_digest_counts_what_happened_in_the_region() {
+    let app = TestApp::spawn().await;
+    // Tuesday 10.03.2026, 10:00 in Kaliningrad.
+    app.clock.set(at("2026-03-10T08:00:00Z"));
+    let lena = appoint(&app, 801, "Lena", "en", KALININGRAD).await;
+
+    // Before the digest's 24 hours: one request waiting for four days, one held for three.
+    let waiting = seed_request(
+        &app.db,
+        150,
+        KALININGRAD,
+        "medicine",
+        "Svetlogorsk & <b>Co</b>",
+        "open",
+        ms("2026-03-07T07:00:00Z"),
+        None,
+        None,
+    )
+    .await;
+    let boris = seed_volunteer(&app, 702, "Boris", "en", KALININGRAD, &["transport"]).await;
+    let held = seed_request(
+        &app.db,
+        150,
+        KALININGRAD,
+        "transport",
+        "Baltiysk",
+        "claimed",
+        ms("2026-03-06T07:00:00Z"),
+        Some(boris.id),
+        Some(ms("2026-03-08T07:00:00Z")),
+    )
+    .await;
+    seed_event(
+        &app.db,
+        held,
+        Some(boris.id),
+        "claimed",
+        ms("2026-03-08T07:00:00Z"),
+    )
+    .await;
+    let old_closed = seed_request(
+        &app.db,
+        150,
+        KALININGRAD,
+        "talk",
+        "Sovetsk",
+        "closed",
+        ms("2026-02-01T07:00:00Z"),
+        None,
+        None,
+    )
+    .await;
+    seed_event(
+        &app.db,
+        old_closed,
+        None,
+        "closed",
+        ms("2026-02-03T07:00:00Z"),
+    )
+    .await;
+    // Another region's activity inside the 24 hours does not count.
+    let elsewhere = seed_request(
+        &app.db,
+        151,
+        PSKOV,
+        "groceries",
+        "Pskov",
+        "cancelled",
+        ms("2026-03-10T08:00:00Z"),
+        None,
+        None,
+    )
+    .await;
+    seed_event(
+        &app.db,
+        elsewhere,
+        Some(151),
+        "cancelled",
+        ms("2026-03-10T09:00:00Z"),
+    )
+    .await;
+    seed_pending_volunteer(&app.db, 901, KALININGRAD).await;
+    seed_pending_volunteer(&app.db, 902, KALININGRAD).await;
+    seed_pending_volunteer(&app.db, 903, PSKOV).await;
+
+    // Inside the 24 hours, through the bot: three requests; two taken, one of them done and
+    // confirmed; the third cancelled.
+    let anna = seed_volunteer(&app, 701, "Anna", "en", KALININGRAD, &["groceries"]).await;
+    let maria = app.user(101, "Maria", "en");
+    let ask = Ask {
+        region: "Kaliningrad",
+        settlement: "Zelenogradsk",
+        ..Ask::default()
+    };
+    let a = ask_for_help(&maria, &ask).await;
+    let b = ask_for_help(&maria, &ask).await;
+    let c = ask_for_help(&maria, &ask).await;
+    let push_a = expect_push(&anna, a).await;
+    let push_b = expect_push(&anna, b).await;
+    let details_a = take(&anna, &push_a, a).await;
+    take(&anna, &push_b, b).await;
+    anna.press(&details_a, &format!("d:{a}")).await;
+    anna.expect_text("We asked the person to confirm").await;
+    let confirm = maria
+        .expect_text(&format!("The volunteer says request #{a} is done"))
+        .await;
+    maria.press(&confirm, &format!("y:{a}")).await;
+    maria
+        .expect_text(&format!("Thank you! Request #{a} is closed"))
+        .await;
+    maria.send_text("/my").await;
+    let list = maria.expect_text("Your requests").await;
+    maria.press(&list, &format!("x:{c}")).await;
+    let sure = maria.expect_text(&format!("Cancel request #{c}?")).await;
+    maria.press(&sure, &format!("xc:{c}")).await;
+    maria
+        .expect_text(&format!("Request #{c} is cancelled"))
+        .await;
+    assert_eq!(status_of(&app, b).await.0, "claimed");
+
+    // Wednesday 11.03, 09:00:30 in Kaliningrad.
+    app.clock.set(at("2026-03-11T07:00:30Z"));
+    let digest = lena.expect_text("Daily summary").await;
+    assert_has(
+        &digest,
+        &[
+            "Daily summary · Kaliningrad Oblast",
+            "The 24 hours up to 11.03.2026 09:00",
+            "New requests: 3",
+            "Taken by volunteers: 2",
+            "Marked done by volunteers: 1",
+            "Closed: 1",
+            "Cancelled: 1",
+            "Volunteers who took or finished requests: 1",
+            "Waiting for a volunteer for over 24 hours: 1",
+            &format!("#{waiting} · 💊 Medicine · Svetlogorsk & <b>Co</b> · waiting 4 days"),
+            "Taken but not done for over 48 hours: 1",
+            &format!("#{held} · 🚗 Transport or escort · Baltiysk · Boris, for 3 days"),
+            "Volunteers waiting for your approval: 2",
+            "Open: 1 · 🤝 Taken: 2 · ✅ Done, not yet confirmed: 0",
+            "Closed: 2 · ✖️ Cancelled: 1 · All requests: 6",
+        ],
+    );
+    // The new requests are not "waiting over 24 hours" (23 hours old), and user text is escaped.
+    for id in [a, b, c] {
+        assert!(!digest.text.contains(&format!("#{id} ")), "{}", digest.text);
+    }
+    assert!(
+        digest
+            .html
+            .contains("Svetlogorsk &amp; &lt;b&gt;Co&lt;/b&gt;")
+    );
+    assert!(!digest.html.contains("<b>Co"));
+    app.stop().await;
+}
+
+/// The uploaded file of a sendPhoto call: (file name, size).
+fn uploaded_photo(params: &Value) -> (String, u64) {
+    let mut file = &params["photo"];
+    if let Some(part) = file.as_str().and_then(|s| s.strip_prefix("attach://")) {
+        file = &params[part];
+    }
+    (
+        file["file_name"].as_str().unwrap_or_default().to_owned(),
+        file["size"].as_u64().unwrap_or(0),
+    )
+}
+
+#[tokio::test]
+async fn the_monday_digest_carries_a_chart_of_four_weeks() {
+    let app = TestApp::spawn().await;
+    // Sunday 08.03.2026, 14:00 in Kaliningrad.
+    app.clock.set(at("2026-03-08T12:00:00Z"));
+    let olga = appoint(&app, 801, "Olga", "ru", KALININGRAD).await;
+    for (day, status) in [
+        ("2026-02-09T10:00:00Z", "closed"),
+        ("2026-02-20T10:00:00Z", "cancelled"),
+        ("2026-03-07T10:00:00Z", "open"),
+    ] {
+        let id = seed_request(
+            &app.db,
+            150,
+            KALININGRAD,
+            "groceries",
+            "Gusev",
+            status,
+            ms(day),
+            None,
+            None,
+        )
+        .await;
+        if status != "open" {
+            seed_event(&app.db, id, None, status, ms(day) + 3_600_000).await;
+        }
+    }
+
+    // Monday 09.03, 09:00:30 in Kaliningrad.
+    app.clock.set(at("2026-03-09T07:00:30Z"));
+    let text = olga.next_message().await;
+    assert_eq!(text.method, "sendmessage");
+    assert_has(&text, &["Сводка за сутки · Калининградская область"]);
+    let photo = olga.next_message().await;
+    assert_eq!(photo.method, "sendphoto");
+    assert!(
+        photo.text.contains("Заявки по дням с 09.02 по 08.03"),
+        "{}",
+        photo.text
+    );
+    let calls = app.fake.calls_of("sendphoto");
+    assert_eq!(calls.len(), 1);
+    let (file_name, size) = uploaded_photo(&calls[0].params);
+    assert!(file_name.ends_with(".png"), "{:?}", calls[0].params);
+    assert!(size > 1000, "{:?}", calls[0].params);
+    olga.no_more_messages(QUIET).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn slash_digest_answers_a_lead_at_once_in_their_language_and_others_get_the_role_text() {
+    let app = TestApp::spawn().await;
+    // Thursday 12.03.2026: no chart.
+    app.clock.set(at("2026-03-12T10:00:00Z"));
+    let lena = appoint(&app, 801, "Lena", "en", KALININGRAD).await;
+    let ivan = appoint(&app, 802, "Иван", "ru", KAMCHATKA).await;
+    appoint_in(&app.db, 802, "Иван", "ru", KALININGRAD, app.clock.now_ms()).await;
+    let id = seed_request(
+        &app.db,
+        150,
+        KAMCHATKA,
+        "household",
+        "Елизово",
+        "open",
+        ms("2026-03-10T10:00:00Z"),
+        None,
+        None,
+    )
+    .await;
+
+    lena.send_text("/digest").await;
+    let digest = lena.expect_text("Daily summary").await;
+    assert_has(
+        &digest,
+        &[
+            "Kaliningrad Oblast",
+            "The 24 hours up to 12.03.2026 12:00",
+            "New requests: 0",
+            "All requests: 0",
+        ],
+    );
+    lena.no_more_messages(QUIET).await;
+
+    // One digest per region, in Russian, each in its region's time.
+    ivan.send_text("/digest").await;
+    let first = ivan.next_message().await;
+    let second = ivan.next_message().await;
+    for m in [&first, &second] {
+        assert!(!m.text.contains("digest-"), "a raw key: {}", m.text);
+        assert_has(m, &["Сводка за сутки", "Новые заявки: 0", "Всего заявок:"]);
+    }
+    assert_has(
+        &first,
+        &["Калининградская область", "За 24 часа до 12.03.2026 12:00"],
+    );
+    assert_has(
+        &second,
+        &[
+            "Камчатский край",
+            "За 24 часа до 12.03.2026 22:00",
+            "Ждут волонтёра больше 24 часов: 1",
+            &format!("№{id} · "),
+            "Елизово · ждёт 2 дня",
+            "Волонтёров, которые ждут вашего одобрения, нет.",
+        ],
+    );
+    ivan.no_more_messages(QUIET).await;
+
+    let stranger = app.user(900, "Sasha", "en");
+    stranger.send_text("/digest").await;
+    stranger.expect_text("This is for club leads").await;
+    let pyotr = app.user(901, "Пётр", "ru");
+    pyotr.send_text("/digest").await;
+    pyotr
+        .expect_text("Это раздел для координаторов клубов")
+        .await;
+
+    // On demand is not the morning digest: nothing recorded.
+    assert!(runs(&app.db).await.is_empty());
+    app.stop().await;
+}
