@@ -102,3 +102,4 @@ club-bound = ✅ New requests of { $region } will be posted in this group. Addre
 club-not-bound = This group gets no requests.
 club-unbound = This group will no longer get new requests.
 push-done = ✅ Request #{ $id } is done. Thank you!
+claim-suspended = The club has paused your volunteering, so you can't take requests now. Please contact your club's coordinator.

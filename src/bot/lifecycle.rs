@@ -90,6 +90,7 @@ pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Ha
         Some("approved") => None,
         Some("other_region") => Some("claim-other-region"),
         Some("pending") => Some("claim-pending"),
+        Some("suspended") => Some("claim-suspended"),
         _ => Some("claim-not-volunteer"),
     };
     if let Some(key) = refusal {

@@ -416,6 +416,7 @@ async fn approved(
     Ok(match db::volunteers::get(&ctx.pool, person.id).await? {
         None => Err("role-volunteers-only"),
         Some(p) if p.status == "pending" => Err("claim-pending"),
+        Some(p) if p.status == "suspended" => Err("claim-suspended"),
         Some(p) if !p.is_approved() => Err("claim-not-volunteer"),
         Some(p) => Ok(p),
     })

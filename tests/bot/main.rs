@@ -6,6 +6,7 @@ mod digests;
 mod export;
 mod fake_selftest;
 mod languages;
+mod leads;
 mod sending;
 mod startup;
 mod steps;
