@@ -433,8 +433,13 @@ impl Sender {
                 Some((status, _)) if status != "cancelled" => Some(taken_text),
                 _ => Some(gone_text),
             };
+            // A club-chat post is remembered whatever became of the request, so it can be turned
+            // back into an offer if the request reopens (and show "done" later).
+            if text.is_none() || row.chat_id < 0 {
+                db::outbox::record_push(&mut tx, request_id, row.chat_id, mid).await?;
+            }
             match text {
-                None => db::outbox::record_push(&mut tx, request_id, row.chat_id, mid).await?,
+                None => {}
                 Some(text) => {
                     // Taken (or withdrawn) while this push was on its way: show that at once.
                     enqueue(

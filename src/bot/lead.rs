@@ -762,7 +762,7 @@ fn requests_message(
             _ => r.opened_at,
         }
         .unwrap_or(r.created_at);
-        let hours = ((now - since).max(0) / 3_600_000) as i64;
+        let hours = (now - since).max(0) / 3_600_000;
         let stale = r.status() == Status::Open && hours >= 24;
         text.push_str("\n\n");
         text.push_str(&ctx.i18n.f(

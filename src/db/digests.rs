@@ -8,6 +8,81 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use super::Tx;
 
+// The statements, with how each is served (EXPLAIN QUERY PLAN; checked by the test below).
+
+/// Time first: SEARCH request_events USING COVERING INDEX request_events_by_kind_time
+/// (kind=? AND at>? AND at<?), then each request by its primary key.
+const PERIOD_COUNTS: &str = "
+    SELECT e.kind, COUNT(DISTINCT e.request_id)
+    FROM request_events e JOIN help_requests r ON r.id = e.request_id
+    WHERE e.kind IN ('created', 'claimed', 'done', 'closed', 'cancelled')
+      AND e.at >= ?2 AND e.at < ?3 AND r.region_id = ?1
+    GROUP BY e.kind";
+
+/// As PERIOD_COUNTS, and each actor in volunteers by primary key. Only volunteers count: a lead
+/// who assigns a request is the actor of its claimed event.
+const ACTIVE_VOLUNTEERS: &str = "
+    SELECT COUNT(DISTINCT e.actor_id)
+    FROM request_events e JOIN help_requests r ON r.id = e.request_id
+    WHERE e.kind IN ('claimed', 'done') AND e.at >= ?2 AND e.at < ?3
+      AND r.region_id = ?1
+      AND EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = e.actor_id)";
+
+/// SEARCH help_requests USING INDEX help_requests_by_region_status_age
+/// (region_id=? AND status=? AND created_at<?): rows are read for the listed ones only.
+const WAITING_LIST: &str = "
+    SELECT id, category, settlement, created_at AS since, NULL AS volunteer
+    FROM help_requests
+    WHERE region_id = ?1 AND status = 'open' AND created_at < ?2
+    ORDER BY created_at, id LIMIT ?3";
+
+/// SEARCH help_requests USING COVERING INDEX help_requests_by_region_status_age.
+const WAITING_COUNT: &str = "
+    SELECT COUNT(*) FROM help_requests
+    WHERE region_id = ?1 AND status = 'open' AND created_at < ?2";
+
+/// SEARCH help_requests USING INDEX help_requests_claimed (status=? AND claimed_at<?): requests
+/// held that long are few in any region.
+const HELD_LIST: &str = "
+    SELECT r.id, r.category, r.settlement, r.claimed_at AS since,
+        COALESCE(v.display_name, u.first_name) AS volunteer
+    FROM help_requests r
+    LEFT JOIN volunteers v ON v.user_id = r.claimed_by
+    LEFT JOIN users u ON u.id = r.claimed_by
+    WHERE r.region_id = ?1 AND r.status = 'claimed' AND r.claimed_at < ?2
+    ORDER BY r.claimed_at, r.id LIMIT ?3";
+
+/// As HELD_LIST.
+const HELD_COUNT: &str = "
+    SELECT COUNT(*) FROM help_requests
+    WHERE region_id = ?1 AND status = 'claimed' AND claimed_at < ?2";
+
+/// SEARCH volunteer_regions USING COVERING INDEX volunteer_regions_by_region, then volunteers by
+/// primary key.
+const PENDING_VOLUNTEERS: &str = "
+    SELECT COUNT(*) FROM volunteer_regions vr JOIN volunteers v ON v.user_id = vr.user_id
+    WHERE vr.region_id = ?1 AND v.status = 'pending'";
+
+/// SEARCH help_requests USING COVERING INDEX help_requests_by_region_status_age (region_id=?).
+const TOTALS: &str = "
+    SELECT status, COUNT(*) FROM help_requests WHERE region_id = ?1 GROUP BY status";
+
+/// As PERIOD_COUNTS.
+const CHART_EVENTS: &str = "
+    SELECT e.request_id, e.kind, e.at, r.status
+    FROM request_events e JOIN help_requests r ON r.id = e.request_id
+    WHERE e.kind IN ('created', 'closed', 'cancelled') AND e.at >= ?2 AND e.at < ?3
+      AND r.region_id = ?1";
+
+/// users and digest_runs by their primary keys.
+const LEAD_STATE: &str = "
+    SELECT EXISTS (SELECT 1 FROM digest_runs WHERE lead_id = ?1 AND region_id = ?2 AND period = ?3),
+        unreachable_at IS NOT NULL, language, tg_language
+    FROM users WHERE id = ?1";
+
+const RECORD_RUN: &str = "
+    INSERT OR IGNORE INTO digest_runs (lead_id, region_id, period, sent_at) VALUES (?1, ?2, ?3, ?4)";
+
 /// How many requests of a region were created, claimed, done, closed and cancelled in
 /// `[from, to)`. Each request counts once per kind (a request claimed, released and claimed again
 /// is one claimed request).
@@ -18,7 +93,8 @@ pub struct PeriodCounts {
     pub done: i64,
     pub closed: i64,
     pub cancelled: i64,
-    /// Distinct volunteers who claimed or finished one of the region's requests.
+    /// Distinct volunteers who claimed or finished one of the region's requests (a lead who
+    /// assigned one is not counted for that, unless they volunteer too).
     pub active_volunteers: i64,
 }
 
@@ -28,18 +104,12 @@ pub async fn period_counts(
     from: i64,
     to: i64,
 ) -> Result<PeriodCounts, sqlx::Error> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT e.kind, COUNT(DISTINCT e.request_id)
-         FROM request_events e JOIN help_requests r ON r.id = e.request_id
-         WHERE e.kind IN ('created', 'claimed', 'done', 'closed', 'cancelled')
-           AND e.at >= ?2 AND e.at < ?3 AND r.region_id = ?1
-         GROUP BY e.kind",
-    )
-    .bind(region_id)
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<(String, i64)> = sqlx::query_as(PERIOD_COUNTS)
+        .bind(region_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut c = PeriodCounts::default();
     for (kind, n) in rows {
         match kind.as_str() {
@@ -51,17 +121,12 @@ pub async fn period_counts(
             _ => {}
         }
     }
-    c.active_volunteers = sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT e.actor_id)
-         FROM request_events e JOIN help_requests r ON r.id = e.request_id
-         WHERE e.kind IN ('claimed', 'done') AND e.at >= ?2 AND e.at < ?3
-           AND e.actor_id IS NOT NULL AND r.region_id = ?1",
-    )
-    .bind(region_id)
-    .bind(from)
-    .bind(to)
-    .fetch_one(&mut *conn)
-    .await?;
+    c.active_volunteers = sqlx::query_scalar(ACTIVE_VOLUNTEERS)
+        .bind(region_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(c)
 }
 
@@ -84,25 +149,17 @@ pub async fn open_since_before(
     before: i64,
     limit: i64,
 ) -> Result<(Vec<ListedRequest>, i64), sqlx::Error> {
-    let rows: Vec<ListedRequest> = sqlx::query_as(
-        "SELECT id, category, settlement, created_at AS since, NULL AS volunteer
-         FROM help_requests
-         WHERE region_id = ?1 AND status = 'open' AND created_at < ?2
-         ORDER BY created_at, id LIMIT ?3",
-    )
-    .bind(region_id)
-    .bind(before)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM help_requests
-         WHERE region_id = ?1 AND status = 'open' AND created_at < ?2",
-    )
-    .bind(region_id)
-    .bind(before)
-    .fetch_one(&mut *conn)
-    .await?;
+    let rows: Vec<ListedRequest> = sqlx::query_as(WAITING_LIST)
+        .bind(region_id)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    let total: i64 = sqlx::query_scalar(WAITING_COUNT)
+        .bind(region_id)
+        .bind(before)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok((rows, total))
 }
 
@@ -114,28 +171,17 @@ pub async fn claimed_since_before(
     before: i64,
     limit: i64,
 ) -> Result<(Vec<ListedRequest>, i64), sqlx::Error> {
-    let rows: Vec<ListedRequest> = sqlx::query_as(
-        "SELECT r.id, r.category, r.settlement, r.claimed_at AS since,
-             COALESCE(v.display_name, u.first_name) AS volunteer
-         FROM help_requests r
-         LEFT JOIN volunteers v ON v.user_id = r.claimed_by
-         LEFT JOIN users u ON u.id = r.claimed_by
-         WHERE r.region_id = ?1 AND r.status = 'claimed' AND r.claimed_at < ?2
-         ORDER BY r.claimed_at, r.id LIMIT ?3",
-    )
-    .bind(region_id)
-    .bind(before)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM help_requests
-         WHERE region_id = ?1 AND status = 'claimed' AND claimed_at < ?2",
-    )
-    .bind(region_id)
-    .bind(before)
-    .fetch_one(&mut *conn)
-    .await?;
+    let rows: Vec<ListedRequest> = sqlx::query_as(HELD_LIST)
+        .bind(region_id)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    let total: i64 = sqlx::query_scalar(HELD_COUNT)
+        .bind(region_id)
+        .bind(before)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok((rows, total))
 }
 
@@ -144,13 +190,10 @@ pub async fn pending_volunteers(
     conn: &mut SqliteConnection,
     region_id: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM volunteer_regions vr JOIN volunteers v ON v.user_id = vr.user_id
-         WHERE vr.region_id = ? AND v.status = 'pending'",
-    )
-    .bind(region_id)
-    .fetch_one(&mut *conn)
-    .await
+    sqlx::query_scalar(PENDING_VOLUNTEERS)
+        .bind(region_id)
+        .fetch_one(&mut *conn)
+        .await
 }
 
 /// All requests of the region by current status: (status, count).
@@ -158,7 +201,7 @@ pub async fn totals(
     conn: &mut SqliteConnection,
     region_id: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT status, COUNT(*) FROM help_requests WHERE region_id = ? GROUP BY status")
+    sqlx::query_as(TOTALS)
         .bind(region_id)
         .fetch_all(&mut *conn)
         .await
@@ -181,18 +224,12 @@ pub async fn chart_events(
     from: i64,
     to: i64,
 ) -> Result<Vec<ChartEvent>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT e.request_id, e.kind, e.at, r.status
-         FROM request_events e JOIN help_requests r ON r.id = e.request_id
-         WHERE e.kind IN ('created', 'closed', 'cancelled') AND e.at >= ?2 AND e.at < ?3
-           AND r.region_id = ?1
-         ORDER BY e.at, e.id",
-    )
-    .bind(region_id)
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await
+    sqlx::query_as(CHART_EVENTS)
+        .bind(region_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await
 }
 
 /// What the job needs to know about a lead before building their digest: whether this period's
@@ -211,16 +248,12 @@ pub async fn lead_state(
     region_id: i64,
     period: &str,
 ) -> Result<LeadState, sqlx::Error> {
-    let row: Option<(bool, bool, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM digest_runs WHERE lead_id = ?1 AND region_id = ?2 AND period = ?3),
-             unreachable_at IS NOT NULL, language, tg_language
-         FROM users WHERE id = ?1",
-    )
-    .bind(lead_id)
-    .bind(region_id)
-    .bind(period)
-    .fetch_optional(pool)
-    .await?;
+    let row: Option<(bool, bool, Option<String>, Option<String>)> = sqlx::query_as(LEAD_STATE)
+        .bind(lead_id)
+        .bind(region_id)
+        .bind(period)
+        .fetch_optional(pool)
+        .await?;
     Ok(match row {
         Some((already_sent, unreachable, language, tg_language)) => LeadState {
             already_sent,
@@ -241,14 +274,68 @@ pub async fn record_run(
     period: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "INSERT OR IGNORE INTO digest_runs (lead_id, region_id, period, sent_at) VALUES (?, ?, ?, ?)",
-    )
-    .bind(lead_id)
-    .bind(region_id)
-    .bind(period)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    let r = sqlx::query(RECORD_RUN)
+        .bind(lead_id)
+        .bind(region_id)
+        .bind(period)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     Ok(r.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::sqlite::SqlitePoolOptions;
+
+    use super::*;
+
+    /// Every digest query, with how many parameters it takes.
+    const QUERIES: [(&str, &str, usize); 11] = [
+        ("PERIOD_COUNTS", PERIOD_COUNTS, 3),
+        ("ACTIVE_VOLUNTEERS", ACTIVE_VOLUNTEERS, 3),
+        ("WAITING_LIST", WAITING_LIST, 3),
+        ("WAITING_COUNT", WAITING_COUNT, 2),
+        ("HELD_LIST", HELD_LIST, 3),
+        ("HELD_COUNT", HELD_COUNT, 2),
+        ("PENDING_VOLUNTEERS", PENDING_VOLUNTEERS, 1),
+        ("TOTALS", TOTALS, 1),
+        ("CHART_EVENTS", CHART_EVENTS, 3),
+        ("LEAD_STATE", LEAD_STATE, 3),
+        ("RECORD_RUN", RECORD_RUN, 4),
+    ];
+
+    #[tokio::test]
+    async fn no_digest_query_scans_a_whole_table() {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        crate::db::MIGRATOR.run(&pool).await.unwrap();
+        for (name, sql, params) in QUERIES {
+            let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
+                "EXPLAIN QUERY PLAN {sql}"
+            )));
+            for _ in 0..params {
+                q = q.bind(1_i64);
+            }
+            let plan = q.fetch_all(&pool).await.unwrap();
+            let steps: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
+            assert!(
+                steps.iter().all(|d| !d.starts_with("SCAN")),
+                "{name} scans a table: {steps:#?}"
+            );
+            // The event queries go by time through the covering index, not through every request
+            // of the region.
+            if sql.contains("request_events") {
+                assert!(
+                    steps.iter().any(|d| d.contains(
+                        "USING COVERING INDEX request_events_by_kind_time (kind=? AND at>? AND at<?)"
+                    )),
+                    "{name}: {steps:#?}"
+                );
+            }
+        }
+    }
 }

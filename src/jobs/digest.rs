@@ -694,6 +694,11 @@ mod tests {
             assert!(text.contains("1000"));
         }
         let en = render_text(&i18n, Lang::En, &region, span, &data);
+        let items = en.matches("• #").count();
+        assert!(
+            items > 0 && items < 30,
+            "the lists were shortened: {items} items"
+        );
         assert!(en.contains("All requests: 60"), "{en}");
         assert!(en.contains("…and "), "{en}");
         assert!(en.contains("waiting 10 days"), "{en}");

@@ -43,7 +43,7 @@ async fn the_whole_path_from_asking_to_confirmation_is_told_and_recorded() {
             .unwrap_or_default()
             .contains("It's yours")
     );
-    let details = anna.expect_text(&format!("You took request #{id}")).await;
+    let details = anna.expect_text(&format!("You took request #{id} ·")).await;
     assert!(
         details.text.contains("Lenina 5, flat 12") && details.text.contains("+79123456789"),
         "{}",
@@ -263,7 +263,7 @@ async fn giving_a_request_back_reopens_it_and_pushes_it_again_to_the_others() {
         .await;
     let again = expect_push(&vera, id).await;
     assert!(!again.is_edit());
-    boris.no_more_messages(Duration::from_millis(300)).await;
+    no_push(&boris, id, Duration::from_millis(300)).await;
     assert_eq!(status_of(&app, id).await, ("open".into(), None));
     let note = event_note(&app, id, "released").await;
     assert_eq!(note, "too_far");

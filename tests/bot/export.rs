@@ -104,6 +104,29 @@ async fn a_lead_exports_the_last_30_days_with_local_times() {
     let push = expect_push(&vera, taken).await;
     app.clock.set(at("2026-11-12T10:15:00Z"));
     take(&vera, &push, taken).await;
+    // Done by Vera and confirmed by the requester: closed.
+    app.clock.set(at("2026-11-13T06:00:00Z"));
+    let sergei = app.user(105, "Sergei", "en");
+    let closed = ask_for_help(
+        &sergei,
+        &Ask {
+            address: "Pushkina 10",
+            ..Ask::default()
+        },
+    )
+    .await;
+    let push = expect_push(&vera, closed).await;
+    let details = take(&vera, &push, closed).await;
+    app.clock.set(at("2026-11-13T08:00:00Z"));
+    vera.press(&details, &format!("d:{closed}")).await;
+    let confirm = sergei
+        .expect_text(&format!("The volunteer says request #{closed} is done"))
+        .await;
+    app.clock.set(at("2026-11-13T09:00:00Z"));
+    sergei.press(&confirm, &format!("y:{closed}")).await;
+    sergei
+        .expect_text(&format!("Request #{closed} is closed"))
+        .await;
     // Another region's request is not in Pskov's file.
     let elsewhere = ask_for_help(
         &app.user(104, "Rustam", "en"),
@@ -125,7 +148,7 @@ async fn a_lead_exports_the_last_30_days_with_local_times() {
     let (text, _) = answer_text(&lead, &q).await;
     assert!(text.is_empty(), "a quiet answer: {text:?}");
 
-    let sent = lead.expect_text("In all: 2").await;
+    let sent = lead.expect_text("In all: 3").await;
     assert!(
         sent.text.contains("from 17.10.2026 to 15.11.2026")
             && sent.text.contains("do not forward it"),
@@ -139,11 +162,11 @@ async fn a_lead_exports_the_last_30_days_with_local_times() {
     let numbers: Vec<i64> = records.iter().map(|r| r[0].parse().unwrap()).collect();
     assert_eq!(
         numbers,
-        vec![late, taken],
+        vec![late, taken, closed],
         "oldest first; not {old} or {elsewhere}"
     );
 
-    let (first, second) = (&records[0], &records[1]);
+    let (first, second, third) = (&records[0], &records[1], &records[2]);
     let c = |row, column| cell(&header, row, column);
     assert_eq!(
         c(first, "Created"),
@@ -177,7 +200,15 @@ async fn a_lead_exports_the_last_30_days_with_local_times() {
     assert_eq!(c(second, "Volunteer"), "Vera");
     assert_eq!(c(second, "Taken at"), "2026-11-12 13:15");
     assert_eq!(c(second, "Done at"), "");
+    assert_eq!(c(second, "Closed or cancelled at"), "");
     assert_eq!(c(second, "What is needed"), "Insulin from the pharmacy");
+
+    assert_eq!(c(third, "Status"), "closed");
+    assert_eq!(c(third, "Address"), "Pushkina 10");
+    assert_eq!(c(third, "Volunteer"), "Vera");
+    assert_eq!(c(third, "Taken at"), "2026-11-13 09:00");
+    assert_eq!(c(third, "Done at"), "2026-11-13 11:00");
+    assert_eq!(c(third, "Closed or cancelled at"), "2026-11-13 12:00");
 
     // The file went to the lead's private chat and nowhere else.
     let uploads = app.fake.calls_of("senddocument");

@@ -311,7 +311,7 @@ async fn a_lead_assigns_reopens_and_closes_requests_from_the_list() {
     lena.expect_text(&format!("Request #{first} is now with Boris"))
         .await;
     let details = boris
-        .expect_text(&format!("You took request #{first}"))
+        .expect_text(&format!("You took request #{first} ·"))
         .await;
     assert!(details.text.contains("Lenina 5, flat 12"));
     maria

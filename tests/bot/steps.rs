@@ -224,7 +224,24 @@ pub async fn event_note(app: &TestApp, id: i64, kind: &str) -> String {
 /// The volunteer presses Take under their push and gets the details (English).
 pub async fn take(v: &TestUser, push: &SentMessage, id: i64) -> SentMessage {
     v.press(push, &format!("c:{id}")).await;
-    v.expect_text(&format!("You took request #{id}")).await
+    // The details (not the edit of the push, which says "You took request #N. The details…").
+    v.expect_text(&format!("You took request #{id} ·")).await
+}
+
+/// No new push (a message with a Take button) about request `id` reaches this volunteer within
+/// `within`; edits of earlier messages may still arrive.
+pub async fn no_push(v: &TestUser, id: i64, within: std::time::Duration) {
+    tokio::time::sleep(within).await;
+    let take = format!("c:{id}");
+    for m in v.unread() {
+        let is_push = !m.is_edit() && m.inline_buttons().iter().any(|(_, d)| *d == take);
+        assert!(
+            !is_push,
+            "{} was pushed request {id} again: {}",
+            v.first_name,
+            m.describe()
+        );
+    }
 }
 
 /// A club lead of `region`, written straight into the database (setup; the invitation flow has

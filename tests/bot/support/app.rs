@@ -46,6 +46,7 @@ impl TestApp {
         // Tests must not wait on Telegram's real pacing; a test about pacing sets its own.
         config.send_limits.per_chat_gap = Duration::from_millis(0);
         config.send_limits.per_second = 1000;
+        config.send_limits.group_per_minute = 60_000;
         // Most tests are not about vetting: volunteers start approved unless a test says otherwise.
         config.require_volunteer_approval = false;
         configure(&mut config);
