@@ -172,7 +172,7 @@ fn assert_has(m: &SentMessage, needles: &[&str]) {
 
 #[tokio::test]
 async fn each_lead_gets_the_digest_at_nine_in_their_regions_time_once() {
-    let mut app = TestApp::spawn().await;
+    let mut app = TestApp::spawn_at(at("2026-03-09T20:00:00Z"), |_| {}).await;
     // Tuesday 10.03.2026, 20:00 UTC: 22:00 on the 9th in Kaliningrad, 08:00 on the 10th in Kamchatka.
     app.clock.set(at("2026-03-09T20:00:00Z"));
     let kira = appoint(&app, 801, "Kira", "en", KALININGRAD).await;
@@ -328,9 +328,8 @@ async fn a_bot_down_at_nine_sends_the_missed_digest_once_when_back_and_no_backlo
 
 #[tokio::test]
 async fn the_digest_counts_what_happened_in_the_region() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_at(at("2026-03-10T08:00:00Z"), |_| {}).await;
     // Tuesday 10.03.2026, 10:00 in Kaliningrad.
-    app.clock.set(at("2026-03-10T08:00:00Z"));
     let lena = appoint(&app, 801, "Lena", "en", KALININGRAD).await;
 
     // Before the digest's 24 hours: one request waiting for four days, one held for three.
@@ -520,9 +519,8 @@ fn uploaded_photo(params: &Value) -> (String, u64) {
 
 #[tokio::test]
 async fn the_monday_digest_carries_a_chart_of_four_weeks() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_at(at("2026-03-08T12:00:00Z"), |_| {}).await;
     // Sunday 08.03.2026, 14:00 in Kaliningrad.
-    app.clock.set(at("2026-03-08T12:00:00Z"));
     let olga = appoint(&app, 801, "Olga", "ru", KALININGRAD).await;
     for (day, status) in [
         ("2026-02-09T10:00:00Z", "closed"),
@@ -575,9 +573,8 @@ async fn the_monday_digest_carries_a_chart_of_four_weeks() {
 
 #[tokio::test]
 async fn slash_digest_answers_a_lead_at_once_in_their_language_and_others_get_the_role_text() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_at(at("2026-03-12T10:00:00Z"), |_| {}).await;
     // Thursday 12.03.2026: no chart.
-    app.clock.set(at("2026-03-12T10:00:00Z"));
     let lena = appoint(&app, 801, "Lena", "en", KALININGRAD).await;
     let ivan = appoint(&app, 802, "Иван", "ru", KAMCHATKA).await;
     appoint_in(&app.db, 802, "Иван", "ru", KALININGRAD, app.clock.now_ms()).await;

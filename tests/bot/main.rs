@@ -4,6 +4,7 @@ mod bad_input;
 mod club;
 mod core_flow;
 mod digests;
+mod escalation;
 mod export;
 mod fake_selftest;
 mod languages;

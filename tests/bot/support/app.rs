@@ -31,6 +31,15 @@ impl TestApp {
 
     /// Starts the bot with a test configuration, adjusted by `configure` before start.
     pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+        Self::spawn_at(chrono::Utc::now(), configure).await
+    }
+
+    /// Like `spawn_with`, with the bot's clock standing at `start` from the first moment (a test
+    /// that sets the clock after start races the background jobs' first look at the time).
+    pub async fn spawn_at(
+        start: chrono::DateTime<chrono::Utc>,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         init_tracing();
         let fake = FakeTelegram::start().await;
         let dir = tempfile::tempdir().expect("temp dir for the test database");
@@ -50,7 +59,7 @@ impl TestApp {
         // Most tests are not about vetting: volunteers start approved unless a test says otherwise.
         config.require_volunteer_approval = false;
         configure(&mut config);
-        let clock = Clock::manual(chrono::Utc::now());
+        let clock = Clock::manual(start);
 
         let running = mutual_aid_bot::app::start(config.clone(), clock.clone())
             .await
