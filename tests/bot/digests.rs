@@ -506,14 +506,19 @@ async fn the_digest_counts_what_happened_in_the_region() {
 }
 
 /// The uploaded file of a sendPhoto call: (file name, size).
-fn uploaded_photo(params: &Value) -> (String, u64) {
+fn uploaded_photo(params: &Value) -> (String, u64, Vec<u8>) {
+    use base64::Engine;
     let mut file = &params["photo"];
     if let Some(part) = file.as_str().and_then(|s| s.strip_prefix("attach://")) {
         file = &params[part];
     }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(file["base64"].as_str().unwrap_or_default())
+        .unwrap_or_default();
     (
         file["file_name"].as_str().unwrap_or_default().to_owned(),
         file["size"].as_u64().unwrap_or(0),
+        bytes,
     )
 }
 
@@ -563,9 +568,14 @@ async fn the_monday_digest_carries_a_chart_of_four_weeks() {
     );
     let calls = app.fake.calls_of("sendphoto");
     assert_eq!(calls.len(), 1);
-    let (file_name, size) = uploaded_photo(&calls[0].params);
-    assert!(file_name.ends_with(".png"), "{:?}", calls[0].params);
-    assert!(size > 1000, "{:?}", calls[0].params);
+    let (file_name, size, bytes) = uploaded_photo(&calls[0].params);
+    assert!(file_name.ends_with(".png"), "{file_name}");
+    assert!(size > 1000 && bytes.len() as u64 == size, "{size} bytes");
+    // What reached Telegram is a PNG that decodes, of the chart's size.
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let reader = decoder.read_info().expect("a valid PNG");
+    let info = reader.info();
+    assert_eq!((info.width, info.height), (900, 500));
     expect_digests(&olga, 1).await;
     assert_eq!(app.fake.calls_of("sendphoto").len(), 1);
     app.stop().await;

@@ -1133,6 +1133,11 @@ fn parse_multipart(body: &[u8], boundary: &str) -> Value {
                 // The uploaded bytes as text, when they are UTF-8 (a CSV export), for tests to read.
                 if let Ok(text) = std::str::from_utf8(content) {
                     file["content"] = json!(text);
+                } else {
+                    // Binary uploads (a chart) keep their bytes too, base64-encoded.
+                    use base64::Engine;
+                    file["base64"] =
+                        json!(base64::engine::general_purpose::STANDARD.encode(content));
                 }
                 file
             }
