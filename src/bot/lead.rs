@@ -7,7 +7,7 @@ use teloxide::utils::html::escape;
 
 use super::callbacks::{Cb, CloseReason};
 use super::keyboards::{inline, inline_markup};
-use super::{Ctx, Next, Person, lifecycle, notify, render};
+use super::{Ctx, Next, Person, lifecycle, notify, paging, render};
 use crate::args;
 use crate::db::{self, Tx, requests::RequestRow};
 use crate::domain::Status;
@@ -248,16 +248,7 @@ fn volunteers_message(
     if total == 0 {
         return (ctx.t(lang, "volunteers-none"), None);
     }
-    let pages = (total + VOLUNTEERS_PAGE - 1) / VOLUNTEERS_PAGE;
-    let mut text = ctx.i18n.f(
-        lang,
-        "volunteers-header",
-        &args![
-            ("total", total),
-            ("page", page as i64 + 1),
-            ("pages", pages)
-        ],
-    );
+    let mut text = paging::header(ctx, lang, "volunteers-header", total, page, VOLUNTEERS_PAGE);
     let mut buttons = vec![];
     for v in rows {
         let name = match &v.username {
@@ -300,16 +291,14 @@ fn volunteers_message(
             buttons.push(row);
         }
     }
-    let mut paging = vec![];
-    if page > 0 {
-        paging.push((ctx.t(lang, "btn-prev-page"), Cb::VolunteersPage(page - 1)));
-    }
-    if (page as i64 + 1) < pages {
-        paging.push((ctx.t(lang, "btn-next-page"), Cb::VolunteersPage(page + 1)));
-    }
-    if !paging.is_empty() {
-        buttons.push(paging);
-    }
+    buttons.extend(paging::nav(
+        ctx,
+        lang,
+        page,
+        total,
+        VOLUNTEERS_PAGE,
+        Cb::VolunteersPage,
+    ));
     (text, Some(inline(buttons)))
 }
 
@@ -356,13 +345,7 @@ pub async fn volunteers_page(
     )
     .await?;
     let (text, markup) = volunteers_message(ctx, person.lang, &rows, total, page);
-    let out = match &q.message {
-        Some(m) => Outgoing::edit(person.id, Priority::Reply, m.id().0, text, markup),
-        None => ctx.reply(person, text, markup.map(ReplyMarkup::InlineKeyboard)),
-    };
-    ctx.respond(person.id, Next::Keep, vec![out]).await?;
-    ctx.answer_callback(q, None, false).await;
-    Ok(())
+    paging::replace(ctx, person, q, text, markup).await
 }
 
 /// Does the person lead one of the volunteer's regions (or operate the bot)?
@@ -745,15 +728,13 @@ fn requests_message(
     if total == 0 {
         return (ctx.t(lang, "lead-requests-none"), None);
     }
-    let pages = (total + REQUESTS_PAGE - 1) / REQUESTS_PAGE;
-    let mut text = ctx.i18n.f(
+    let mut text = paging::header(
+        ctx,
         lang,
         "lead-requests-header",
-        &args![
-            ("total", total),
-            ("page", page as i64 + 1),
-            ("pages", pages)
-        ],
+        total,
+        page,
+        REQUESTS_PAGE,
     );
     let mut buttons = vec![];
     for r in rows {
@@ -809,16 +790,14 @@ fn requests_message(
             ]);
         }
     }
-    let mut paging = vec![];
-    if page > 0 {
-        paging.push((ctx.t(lang, "btn-prev-page"), Cb::RequestsPage(page - 1)));
-    }
-    if (page as i64 + 1) < pages {
-        paging.push((ctx.t(lang, "btn-next-page"), Cb::RequestsPage(page + 1)));
-    }
-    if !paging.is_empty() {
-        buttons.push(paging);
-    }
+    buttons.extend(paging::nav(
+        ctx,
+        lang,
+        page,
+        total,
+        REQUESTS_PAGE,
+        Cb::RequestsPage,
+    ));
     (text, Some(inline(buttons)))
 }
 
@@ -851,13 +830,7 @@ pub async fn requests_page(
     )
     .await?;
     let (text, markup) = requests_message(ctx, person.lang, &rows, total, page, ctx.clock.now_ms());
-    let out = match &q.message {
-        Some(m) => Outgoing::edit(person.id, Priority::Reply, m.id().0, text, markup),
-        None => ctx.reply(person, text, markup.map(ReplyMarkup::InlineKeyboard)),
-    };
-    ctx.respond(person.id, Next::Keep, vec![out]).await?;
-    ctx.answer_callback(q, None, false).await;
-    Ok(())
+    paging::replace(ctx, person, q, text, markup).await
 }
 
 /// Buttons under an alert about an open request nobody took.

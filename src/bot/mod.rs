@@ -9,6 +9,7 @@ pub mod keyboards;
 pub mod lead;
 pub mod lifecycle;
 pub mod notify;
+pub mod paging;
 pub mod regions;
 pub mod render;
 pub mod requester;

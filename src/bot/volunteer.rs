@@ -7,14 +7,13 @@ use super::callbacks::{Cb, ProfileField};
 use super::keyboards::{self, inline_markup, nav_row, pairs, reply};
 use super::regions::{self, Picked, chosen_label};
 use super::state::{State, VolStep, VolunteerDraft};
-use super::{Ctx, Next, Person, lifecycle, render};
+use super::{Ctx, Next, Person, lifecycle, paging, render};
 use crate::args;
 use crate::db::{self, volunteers::Profile};
 use crate::domain::text::{BoundedText, TextError, limits};
 use crate::domain::{Category, Phone};
 use crate::error::HandlerResult;
 use crate::i18n::Lang;
-use crate::outbox::{Outgoing, Priority};
 
 const TASKS_PAGE: i64 = 5;
 
@@ -432,16 +431,7 @@ fn tasks_message(
     if total == 0 {
         return (ctx.t(lang, "tasks-empty"), None);
     }
-    let pages = (total + TASKS_PAGE - 1) / TASKS_PAGE;
-    let mut text = ctx.i18n.f(
-        lang,
-        "tasks-header",
-        &args![
-            ("total", total),
-            ("page", page as i64 + 1),
-            ("pages", pages)
-        ],
-    );
+    let mut text = paging::header(ctx, lang, "tasks-header", total, page, TASKS_PAGE);
     let mut buttons = vec![];
     for r in rows {
         text.push_str("\n\n");
@@ -451,16 +441,14 @@ fn tasks_message(
             Cb::Claim(r.id),
         )]);
     }
-    let mut paging = vec![];
-    if page > 0 {
-        paging.push((ctx.t(lang, "btn-prev-page"), Cb::TasksPage(page - 1)));
-    }
-    if (page as i64 + 1) < pages {
-        paging.push((ctx.t(lang, "btn-next-page"), Cb::TasksPage(page + 1)));
-    }
-    if !paging.is_empty() {
-        buttons.push(paging);
-    }
+    buttons.extend(paging::nav(
+        ctx,
+        lang,
+        page,
+        total,
+        TASKS_PAGE,
+        Cb::TasksPage,
+    ));
     (text, Some(keyboards::inline(buttons)))
 }
 
@@ -492,13 +480,7 @@ pub async fn tasks_page(ctx: &Ctx, person: &Person, q: &CallbackQuery, page: u32
     )
     .await?;
     let (text, markup) = tasks_message(ctx, person.lang, &rows, total, page);
-    let out = match &q.message {
-        Some(m) => Outgoing::edit(person.id, Priority::Reply, m.id().0, text, markup),
-        None => ctx.reply(person, text, markup.map(ReplyMarkup::InlineKeyboard)),
-    };
-    ctx.respond(person.id, Next::Keep, vec![out]).await?;
-    ctx.answer_callback(q, None, false).await;
-    Ok(())
+    paging::replace(ctx, person, q, text, markup).await
 }
 
 /// /my: what a volunteer holds (with Done and Give back), then the person's own requests.

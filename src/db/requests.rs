@@ -138,6 +138,18 @@ pub async fn claim(
     id: i64,
     volunteer: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
+    take(tx, now, id, volunteer, volunteer, None).await
+}
+
+/// An open request goes to `volunteer`; the event names `actor` (the volunteer, or a lead).
+async fn take(
+    tx: &mut Tx,
+    now: i64,
+    id: i64,
+    volunteer: i64,
+    actor: i64,
+    note: Option<&str>,
+) -> Result<Option<RequestRow>, sqlx::Error> {
     let row: Option<RequestRow> = sqlx::query_as(concat!(
         "UPDATE help_requests SET status = 'claimed', claimed_by = ?1, updated_at = ?2, claimed_at = ?2
          WHERE id = ?3 AND status = 'open' RETURNING ",
@@ -149,7 +161,7 @@ pub async fn claim(
     .fetch_optional(&mut **tx)
     .await?;
     if row.is_some() {
-        event(tx, now, id, Some(volunteer), EventKind::Claimed, None).await?;
+        event(tx, now, id, Some(actor), EventKind::Claimed, note).await?;
     }
     Ok(row)
 }
@@ -327,21 +339,8 @@ pub async fn assign(
     volunteer: i64,
     lead: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
-    let row: Option<RequestRow> = sqlx::query_as(concat!(
-        "UPDATE help_requests SET status = 'claimed', claimed_by = ?1, updated_at = ?2, claimed_at = ?2
-         WHERE id = ?3 AND status = 'open' RETURNING ",
-        columns!()
-    ))
-    .bind(volunteer)
-    .bind(now)
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if row.is_some() {
-        let note = format!("assigned to {volunteer}");
-        event(tx, now, id, Some(lead), EventKind::Claimed, Some(&note)).await?;
-    }
-    Ok(row)
+    let note = format!("assigned to {volunteer}");
+    take(tx, now, id, volunteer, lead, Some(&note)).await
 }
 
 /// Everything a suspended volunteer held goes back to open; the events name the lead.
