@@ -120,6 +120,7 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
         jobs_bell: Doorbell::default(),
         bot_username: bot_username.as_str().into(),
         clock,
+        update_id: None,
     };
 
     let (stop, stop_rx) = watch::channel(false);

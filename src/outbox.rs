@@ -289,6 +289,10 @@ impl Sender {
                 if let Err(e) = db::outbox::prune(&self.pool, before).await {
                     tracing::warn!(error = %e, "outbox: cannot prune old messages");
                 }
+                let two_days_ago = db::now_ms() - 2 * 24 * 3600 * 1000;
+                if let Err(e) = db::updates::prune(&self.pool, two_days_ago).await {
+                    tracing::warn!(error = %e, "cannot prune the record of handled updates");
+                }
             }
             let mut wake: Option<Instant> = None;
             match db::outbox::due(&self.pool, 512).await {

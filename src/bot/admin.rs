@@ -114,7 +114,7 @@ pub async fn on_invite_region(
 pub async fn redeem_invite(ctx: &Ctx, person: &Person, code: &str) -> HandlerResult {
     let valid_shape =
         !code.is_empty() && code.len() <= 64 && code.chars().all(|c| c.is_ascii_alphanumeric());
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let outcome = if valid_shape {
         db::leads::redeem(&mut tx, code, person.id, ctx.clock.now_ms()).await?
     } else {
@@ -238,7 +238,7 @@ pub async fn remove_lead(
             .await;
         return Ok(());
     }
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     if !db::leads::remove(&mut tx, user, region).await? {
         drop(tx);
         ctx.answer_callback(q, Some(ctx.t(person.lang, "stale-button")), false)

@@ -69,7 +69,7 @@ pub async fn bind_chosen(
 }
 
 async fn bind_to(ctx: &Ctx, person: &Person, chat: i64, region: i64) -> HandlerResult {
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     db::leads::bind_chat(&mut tx, chat, region, person.id, ctx.clock.now_ms()).await?;
     let text = ctx.i18n.f(
         person.lang,

@@ -159,7 +159,7 @@ pub async fn decide(
     user: i64,
     approve: bool,
 ) -> HandlerResult {
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(profile) = db::volunteers::get_on(&mut tx, user).await? else {
         drop(tx);
         return refuse(ctx, person, q, "stale-button").await;
@@ -369,7 +369,7 @@ async fn may_manage(
 /// open and is pushed again.
 pub async fn suspend(ctx: &Ctx, person: &Person, q: &CallbackQuery, user: i64) -> HandlerResult {
     let now = ctx.clock.now_ms();
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(profile) = may_manage(ctx, &mut tx, person, user).await? else {
         drop(tx);
         return refuse(ctx, person, q, "role-leads-only").await;
@@ -423,7 +423,7 @@ pub async fn suspend(ctx: &Ctx, person: &Person, q: &CallbackQuery, user: i64) -
 }
 
 pub async fn reinstate(ctx: &Ctx, person: &Person, q: &CallbackQuery, user: i64) -> HandlerResult {
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(profile) = may_manage(ctx, &mut tx, person, user).await? else {
         drop(tx);
         return refuse(ctx, person, q, "role-leads-only").await;
@@ -484,7 +484,7 @@ async fn request_for_lead(
 
 /// 📣 Push again: the region's volunteers get the open request once more.
 pub async fn push_again(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(row) = request_for_lead(ctx, &mut tx, person, q, id).await? else {
         return Ok(());
     };
@@ -506,7 +506,7 @@ pub async fn push_again(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) 
 
 /// 👤 Assign: the approved volunteers of the region, least busy first.
 pub async fn assign_ask(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(row) = request_for_lead(ctx, &mut tx, person, q, id).await? else {
         return Ok(());
     };
@@ -564,7 +564,7 @@ pub async fn assign(
     volunteer: i64,
 ) -> HandlerResult {
     let now = ctx.clock.now_ms();
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(row) = request_for_lead(ctx, &mut tx, person, q, id).await? else {
         return Ok(());
     };
@@ -626,7 +626,7 @@ pub async fn assign(
 /// ↩️ Reopen a taken (or done) request: the volunteer is told, the region's volunteers see it again.
 pub async fn reopen(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
     let now = ctx.clock.now_ms();
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     if request_for_lead(ctx, &mut tx, person, q, id)
         .await?
         .is_none()
@@ -662,7 +662,7 @@ pub async fn close_as(
     reason: CloseReason,
 ) -> HandlerResult {
     let now = ctx.clock.now_ms();
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     if request_for_lead(ctx, &mut tx, person, q, id)
         .await?
         .is_none()

@@ -74,7 +74,7 @@ pub async fn details_for_claimer(
 }
 
 pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(row) = db::requests::get_tx(&mut tx, id).await? else {
         drop(tx);
         return answer_key(ctx, person, q, "request-not-found").await;
@@ -165,7 +165,7 @@ async fn volunteer_refusal(
 }
 
 pub async fn done(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(row) = db::requests::mark_done(&mut tx, ctx.clock.now_ms(), id, person.id).await?
     else {
         drop(tx);
@@ -228,7 +228,7 @@ pub async fn release(
     id: i64,
     reason: ReleaseReason,
 ) -> HandlerResult {
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(row) =
         db::requests::release(&mut tx, ctx.clock.now_ms(), id, person.id, reason.code()).await?
     else {
@@ -276,7 +276,7 @@ async fn requester_refusal(
 
 pub async fn got_help(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
     let menu = ctx.main_menu(person).await?;
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(row) = db::requests::confirm(&mut tx, ctx.clock.now_ms(), id, person.id).await? else {
         drop(tx);
         return requester_refusal(ctx, person, q, id).await;
@@ -303,7 +303,7 @@ pub async fn got_help(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) ->
 }
 
 pub async fn not_yet(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(before) = db::requests::not_yet(&mut tx, ctx.clock.now_ms(), id, person.id).await?
     else {
         drop(tx);
@@ -366,7 +366,7 @@ pub async fn cancel_ask(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) 
 
 pub async fn cancel(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
     let menu = ctx.main_menu(person).await?;
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let Some(before) = db::requests::cancel(&mut tx, ctx.clock.now_ms(), id, person.id).await?
     else {
         drop(tx);
@@ -406,7 +406,7 @@ pub async fn cancel(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> H
 }
 
 pub async fn cancel_keep(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx.i18n.f(person.lang, "cancel-kept", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;

@@ -48,6 +48,8 @@ pub struct Ctx {
     pub jobs_bell: Doorbell,
     pub bot_username: Arc<str>,
     pub clock: Clock,
+    /// The update being handled: recorded with its effect, so a redelivered one is skipped.
+    pub update_id: Option<i64>,
 }
 
 /// The person behind an update, recorded in `users`, with the language they read.
@@ -75,9 +77,18 @@ impl Ctx {
         Outgoing::text(person.id, Priority::Reply, text, markup)
     }
 
+    /// A write transaction that also records the update being handled (see `update_id`).
+    pub async fn begin(&self) -> Result<db::Tx, sqlx::Error> {
+        let mut tx = db::begin_write(&self.pool).await?;
+        if let Some(id) = self.update_id {
+            db::updates::mark(&mut tx, id, db::now_ms()).await?;
+        }
+        Ok(tx)
+    }
+
     /// Writes the dialogue change and the messages in one transaction, then wakes the sender.
     pub async fn respond(&self, chat_id: i64, next: Next, outs: Vec<Outgoing>) -> HandlerResult {
-        let mut tx = db::begin_write(&self.pool).await?;
+        let mut tx = self.begin().await?;
         match next {
             Next::Keep => {}
             Next::Set(s) => db::dialogues::save(&mut tx, chat_id, &*s).await?,
@@ -141,8 +152,32 @@ async fn person_of(update: Update, ctx: Ctx) -> Option<Person> {
     }
 }
 
+/// Skips an update the bot already acted on (redelivered after a crash); otherwise hands the
+/// handlers a context that knows which update they serve.
+async fn fresh_update(update: Update, ctx: Ctx) -> Option<Ctx> {
+    let id = i64::from(update.id.0);
+    match db::updates::seen(&ctx.pool, id).await {
+        Ok(true) => {
+            tracing::debug!(update = id, "skipping an update already acted on");
+            None
+        }
+        Ok(false) => Some(Ctx {
+            update_id: Some(id),
+            ..ctx
+        }),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot check whether an update was handled; handling it");
+            Some(Ctx {
+                update_id: Some(id),
+                ..ctx
+            })
+        }
+    }
+}
+
 pub fn schema() -> UpdateHandler<HandlerError> {
     dptree::entry()
+        .filter_map_async(fresh_update)
         .filter_map_async(person_of)
         .branch(
             Update::filter_message()

@@ -508,7 +508,7 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
         .await;
     };
     let menu = ctx.main_menu(person).await?;
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let row = db::requests::create(&mut tx, ctx.clock.now_ms(), &new).await?;
     let pushed = notify::push_request(ctx, &mut tx, &row, &[person.id]).await?;
     let region = escape(&render::region(&ctx.regions, person.lang, row.region_id));

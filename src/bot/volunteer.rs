@@ -283,7 +283,7 @@ async fn save(ctx: &Ctx, person: &Person, d: VolunteerDraft) -> HandlerResult {
     } else {
         "approved"
     };
-    let mut tx = db::begin_write(&ctx.pool).await?;
+    let mut tx = ctx.begin().await?;
     let saved = db::volunteers::save(&mut tx, ctx.clock.now_ms(), &profile, initial).await?;
     if saved.newly_pending {
         super::lead::ask_for_approval(ctx, &mut tx, person.id).await?;

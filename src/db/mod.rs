@@ -7,6 +7,7 @@ pub mod leads;
 pub mod outbox;
 pub mod regions;
 pub mod requests;
+pub mod updates;
 pub mod users;
 pub mod volunteers;
 

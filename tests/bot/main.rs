@@ -9,6 +9,7 @@ mod export;
 mod fake_selftest;
 mod languages;
 mod leads;
+mod redelivery;
 mod sending;
 mod startup;
 mod steps;

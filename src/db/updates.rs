@@ -1,0 +1,32 @@
+//! Which updates the bot has already acted on.
+
+use sqlx::SqlitePool;
+
+use super::{Tx, begin_write};
+
+pub async fn seen(pool: &SqlitePool, update_id: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM processed_updates WHERE update_id = ?")
+        .bind(update_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Marks an update as acted on, inside the transaction that carries its effect.
+pub async fn mark(tx: &mut Tx, update_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)")
+        .bind(update_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn prune(pool: &SqlitePool, before: i64) -> Result<(), sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query("DELETE FROM processed_updates WHERE at < ?")
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
