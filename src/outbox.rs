@@ -67,6 +67,13 @@ pub enum Payload {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         caption: Option<String>,
     },
+    /// The full details for the volunteer who holds a request; the sent message is recorded so the
+    /// address and phone can be edited away when the request ends.
+    Details {
+        request_id: i64,
+        text: String,
+        markup: InlineKeyboardMarkup,
+    },
     /// Removes the inline buttons of a sent message (an action on it is no longer possible).
     ClearButtons { message_id: i32 },
     /// Announces an open request; the sent message is recorded so it can be edited when taken.
@@ -91,6 +98,7 @@ impl Payload {
             Payload::Push { .. } => "push",
             Payload::ClearButtons { .. } => "clear_buttons",
             Payload::Photo { .. } => "photo",
+            Payload::Details { .. } => "details",
             Payload::Document { .. } => "document",
         }
     }
@@ -420,6 +428,9 @@ impl Sender {
         db::outbox::mark_sent(&mut tx, row.id, message_id).await?;
         let mut rang = false;
         let push = serde_json::from_str::<Payload>(&row.payload_json);
+        if let (Some(mid), Ok(Payload::Details { request_id, .. })) = (message_id, &push) {
+            db::outbox::record_details(&mut tx, *request_id, row.chat_id, mid).await?;
+        }
         if let (
             Some(mid),
             Ok(Payload::Push {
@@ -492,7 +503,7 @@ async fn deliver(bot: &Bot, row: &OutboxRow) -> Result<Option<i32>, teloxide::Re
             }
             req.await.map(|m| Some(m.id.0))
         }
-        Payload::Push { text, markup, .. } => bot
+        Payload::Details { text, markup, .. } | Payload::Push { text, markup, .. } => bot
             .send_message(chat, text)
             .parse_mode(ParseMode::Html)
             .link_preview_options(no_preview)

@@ -270,3 +270,7 @@ btn-edit-name = ✏️ Name
 btn-edit-regions = ✏️ Regions
 btn-edit-categories = ✏️ Kinds of help
 btn-edit-phone = ✏️ Phone
+
+## Personal data
+
+details-retracted = Request #{ $id } is no longer with you. Its address and phone were removed from this message.

@@ -270,3 +270,7 @@ btn-edit-name = ✏️ Имя
 btn-edit-regions = ✏️ Регионы
 btn-edit-categories = ✏️ Виды помощи
 btn-edit-phone = ✏️ Телефон
+
+## Personal data
+
+details-retracted = Заявка №{ $id } больше не у вас. Адрес и телефон из этого сообщения удалены.

@@ -389,6 +389,7 @@ pub async fn suspend(ctx: &Ctx, person: &Person, q: &CallbackQuery, user: i64) -
             None,
         )
         .await?;
+        notify::retract_details(ctx, &mut tx, row.id).await?;
         notify::push_request(ctx, &mut tx, row, &[user, row.requester_id]).await?;
     }
     let volunteer_lang = notify::lang_of(&mut tx, user).await?;
@@ -645,6 +646,7 @@ pub async fn reopen(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> H
         exclude.push(v);
         notify::tell(&mut tx, ctx, v, "reopened-volunteer", id, None).await?;
     }
+    notify::retract_details(ctx, &mut tx, id).await?;
     notify::push_request(ctx, &mut tx, &open, &exclude).await?;
     let text = ctx.i18n.f(person.lang, "reopened-lead", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
@@ -675,6 +677,7 @@ pub async fn close_as(
         drop(tx);
         return refuse(ctx, person, q, "close-not-possible").await;
     };
+    notify::retract_details(ctx, &mut tx, id).await?;
     let i18n = &ctx.i18n;
     notify::close_pushes(&mut tx, id, false, |lang, _| {
         i18n.f(lang, "push-gone", &args![("id", id)])

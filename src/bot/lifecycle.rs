@@ -55,8 +55,16 @@ pub async fn details_for_claimer(
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
     let requester_name = db::users::first_name(tx, row.requester_id).await?;
     let text = render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, &requester_name);
-    let markup = teloxide::types::ReplyMarkup::InlineKeyboard(held_buttons(ctx, person, row.id));
-    let mut outs = vec![ctx.reply(person, text, Some(markup))];
+    let details = Payload::Details {
+        request_id: row.id,
+        text,
+        markup: held_buttons(ctx, person, row.id),
+    };
+    let mut outs = vec![Outgoing {
+        chat_id: person.id,
+        priority: Priority::Reply,
+        payload: details,
+    }];
     if let Some(file_id) = &row.voice_file_id {
         let caption = ctx
             .i18n
@@ -235,6 +243,7 @@ pub async fn release(
         drop(tx);
         return volunteer_refusal(ctx, person, q, id).await;
     };
+    notify::retract_details(ctx, &mut tx, id).await?;
     notify::push_request(ctx, &mut tx, &row, &[person.id, row.requester_id]).await?;
     notify::tell(
         &mut tx,
@@ -281,6 +290,7 @@ pub async fn got_help(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) ->
         drop(tx);
         return requester_refusal(ctx, person, q, id).await;
     };
+    notify::retract_details(ctx, &mut tx, id).await?;
     if let Some(volunteer) = row.claimed_by {
         notify::tell(
             &mut tx,
@@ -318,6 +328,7 @@ pub async fn not_yet(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> 
         notify::tell(&mut tx, ctx, volunteer, "not-yet-volunteer", id, None).await?;
     }
     super::lead::alert_leads(ctx, &mut tx, &before, "alert-not-yet", 0, None).await?;
+    notify::retract_details(ctx, &mut tx, id).await?;
     notify::push_request(ctx, &mut tx, &row, &exclude).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx
@@ -390,6 +401,7 @@ pub async fn cancel(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> H
         i18n.f(lang, "push-cancelled", &args![("id", id)])
     })
     .await?;
+    notify::retract_details(ctx, &mut tx, id).await?;
     if let Some(volunteer) = before
         .claimed_by
         .filter(|_| before.status() == Status::Claimed)

@@ -172,3 +172,20 @@ pub async fn tell(
     enqueue(tx, &Outgoing::text(user_id, Priority::Reply, text, markup)).await?;
     Ok(())
 }
+
+/// The request ended, or is no longer this volunteer's: the message that carried its address and
+/// phone is edited to a version without them.
+pub async fn retract_details(ctx: &Ctx, tx: &mut Tx, request_id: i64) -> Result<(), sqlx::Error> {
+    for (chat_id, message_id) in db::outbox::take_details(tx, request_id).await? {
+        let lang = lang_of(tx, chat_id).await?;
+        let text = ctx
+            .i18n
+            .f(lang, "details-retracted", &args![("id", request_id)]);
+        enqueue(
+            tx,
+            &Outgoing::edit(chat_id, Priority::Edit, message_id as i32, text, None),
+        )
+        .await?;
+    }
+    Ok(())
+}

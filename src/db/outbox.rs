@@ -176,3 +176,28 @@ pub async fn move_unsent(pool: &SqlitePool, from: i64, to: i64) -> Result<(), sq
     .await?;
     tx.commit().await
 }
+
+pub async fn record_details(
+    tx: &mut Tx,
+    request_id: i64,
+    chat_id: i64,
+    message_id: i32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO detail_messages (request_id, chat_id, message_id) VALUES (?, ?, ?)",
+    )
+    .bind(request_id)
+    .bind(chat_id)
+    .bind(message_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The messages that carry a request's address and phone; forgotten as they are returned.
+pub async fn take_details(tx: &mut Tx, request_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as("DELETE FROM detail_messages WHERE request_id = ? RETURNING chat_id, message_id")
+        .bind(request_id)
+        .fetch_all(&mut **tx)
+        .await
+}

@@ -44,7 +44,10 @@ async fn close_due(ctx: &Ctx, timeout_ms: i64) -> Result<(), sqlx::Error> {
     let now = ctx.clock.now_ms();
     let mut tx = db::begin_write(&ctx.pool).await?;
     let closed = db::requests::close_unconfirmed(&mut tx, now, now - timeout_ms).await?;
-    tx.commit().await?;
+    for r in &closed {
+        crate::bot::notify::retract_details(ctx, &mut tx, r.id).await?;
+    }
+    ctx.doorbell.commit(tx).await?;
     for r in &closed {
         tracing::info!(
             request = r.id,
