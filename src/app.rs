@@ -135,7 +135,8 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
         tokio::spawn(sender.run(stop_rx.clone())),
         tokio::spawn(crate::jobs::auto_close::run(ctx.clone(), stop_rx.clone())),
         tokio::spawn(crate::jobs::digest::run(ctx.clone(), stop_rx.clone())),
-        tokio::spawn(crate::jobs::escalation::run(ctx.clone(), stop_rx)),
+        tokio::spawn(crate::jobs::escalation::run(ctx.clone(), stop_rx.clone())),
+        tokio::spawn(crate::jobs::retention::run(ctx.clone(), stop_rx)),
     ];
 
     let storage = DialogueStorage::new(pool.clone());

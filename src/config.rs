@@ -64,6 +64,12 @@ pub struct Config {
     pub remind_after: Duration,
     /// A claimed request not done after this long: the region's leads are alerted.
     pub stuck_after: Duration,
+    /// Address and phone of a closed or cancelled request are erased this many days after it ends.
+    pub retention_days: u32,
+    /// Unfinished requests one requester may have at once.
+    pub max_open_requests: u32,
+    /// Messages and button presses one person may send per minute; more are dropped cheaply.
+    pub messages_per_minute: u32,
     pub send_limits: SendLimits,
 }
 
@@ -125,6 +131,20 @@ impl Config {
                 }),
             }
         };
+        let number = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or(ConfigError::Malformed {
+                        name,
+                        value: v,
+                        hint: "expected a whole number above zero",
+                    }),
+            }
+        };
         let admin_ids = match get("ADMIN_IDS") {
             None => vec![],
             Some(v) => v
@@ -161,6 +181,9 @@ impl Config {
             escalate_after: duration("ESCALATE_AFTER", 24)?,
             remind_after: duration("REMIND_AFTER", 24)?,
             stuck_after: duration("STUCK_AFTER", 48)?,
+            retention_days: number("RETENTION_DAYS", 30)?,
+            max_open_requests: number("MAX_OPEN_REQUESTS", 5)?,
+            messages_per_minute: number("MESSAGES_PER_MINUTE", 30)?,
             send_limits: SendLimits::default(),
         })
     }

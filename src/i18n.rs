@@ -60,11 +60,12 @@ macro_rules! locale_files {
             include_str!(concat!("../locales/", $lang, "/leads.ftl")),
             include_str!(concat!("../locales/", $lang, "/digest.ftl")),
             include_str!(concat!("../locales/", $lang, "/export.ftl")),
+            include_str!(concat!("../locales/", $lang, "/privacy.ftl")),
         ]
     };
 }
 
-const SOURCES: [(Lang, [&str; 4]); 2] = [
+const SOURCES: [(Lang, [&str; 5]); 2] = [
     (Lang::Ru, locale_files!("ru")),
     (Lang::En, locale_files!("en")),
 ];

@@ -87,6 +87,9 @@ pub enum Cb {
         region: i64,
         range: u8,
     },
+    /// /delete_me confirmed, or not.
+    DeleteMe,
+    DeleteKeep,
 }
 
 /// Why a lead closes a request that nobody should take.
@@ -143,6 +146,8 @@ impl Cb {
             Cb::RequestsPage(p) => format!("rp:{p}"),
             Cb::ExportRegion(r) => format!("xr:{r}"),
             Cb::Export { region, range } => format!("xe:{region}:{range}"),
+            Cb::DeleteMe => "dm:y".to_owned(),
+            Cb::DeleteKeep => "dm:n".to_owned(),
         }
     }
 
@@ -207,6 +212,11 @@ impl Cb {
             }
             "rp" => Cb::RequestsPage(rest.parse().ok().filter(|p| *p < 10_000)?),
             "xr" => Cb::ExportRegion(id()?),
+            "dm" => match rest {
+                "y" => Cb::DeleteMe,
+                "n" => Cb::DeleteKeep,
+                _ => return None,
+            },
             "xe" => {
                 let (region, range) = rest.split_once(':')?;
                 Cb::Export {

@@ -21,6 +21,8 @@ pub enum Command {
     Profile,
     Language,
     Cancel,
+    /// Erase my personal data (after a confirmation).
+    DeleteMe,
     // Operators.
     InviteLead,
     Leads,
@@ -65,6 +67,7 @@ impl Command {
             "profile" => Command::Profile,
             "language" | "lang" => Command::Language,
             "cancel" | "stop" => Command::Cancel,
+            "delete_me" => Command::DeleteMe,
             "invite_lead" => Command::InviteLead,
             "leads" => Command::Leads,
             "volunteers" => Command::Volunteers,
@@ -141,6 +144,7 @@ pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> H
         Command::My => volunteer::my(ctx, person).await,
         Command::Tasks => volunteer::tasks(ctx, person).await,
         Command::Profile => volunteer::show_profile(ctx, person).await,
+        Command::DeleteMe => super::privacy::ask(ctx, person).await,
         Command::InviteLead => super::admin::invite(ctx, person).await,
         Command::Leads => super::admin::leads(ctx, person).await,
         Command::Volunteers => super::lead::volunteers(ctx, person).await,

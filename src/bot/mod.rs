@@ -10,6 +10,7 @@ pub mod lead;
 pub mod lifecycle;
 pub mod notify;
 pub mod paging;
+pub mod privacy;
 pub mod regions;
 pub mod render;
 pub mod requester;
@@ -303,6 +304,8 @@ async fn callbacks_route(
         Cb::RequestsPage(page) => lead::requests_page(ctx, person, q, page).await,
         Cb::ExportRegion(region) => export::choose_range(ctx, person, q, region).await,
         Cb::Export { region, range } => export::send(ctx, person, q, region, range).await,
+        Cb::DeleteMe => privacy::erase(ctx, person, q).await,
+        Cb::DeleteKeep => privacy::keep(ctx, person, q).await,
     }
 }
 

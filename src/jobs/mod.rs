@@ -5,3 +5,4 @@ pub mod auto_close;
 pub mod chart;
 pub mod digest;
 pub mod escalation;
+pub mod retention;

@@ -1,0 +1,1 @@
+# Personal data: /delete_me and retention (en). Same keys in every language.
