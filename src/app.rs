@@ -121,6 +121,10 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
         bot_username: bot_username.as_str().into(),
         clock,
         update_id: None,
+        input_limiter: Arc::new(crate::bot::limits::InputLimiter::new(
+            config.messages_per_minute,
+        )),
+        escalation_bell: Doorbell::default(),
     };
 
     let (stop, stop_rx) = watch::channel(false);
@@ -130,6 +134,7 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
         doorbell,
         limits: config.send_limits.clone(),
         redactor: redactor.clone(),
+        unreachable_bell: ctx.escalation_bell.clone(),
     };
     let background = vec![
         tokio::spawn(sender.run(stop_rx.clone())),

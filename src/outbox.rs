@@ -278,6 +278,8 @@ pub struct Sender {
     pub doorbell: Doorbell,
     pub limits: SendLimits,
     pub redactor: Redactor,
+    /// Rung when someone became unreachable (what they hold must go back to open).
+    pub unreachable_bell: Doorbell,
 }
 
 impl Sender {
@@ -383,6 +385,7 @@ impl Sender {
                         let r = db::outbox::mark_failed(&self.pool, row.id).await;
                         if row.chat_id > 0 {
                             let _ = db::users::mark_unreachable(&self.pool, row.chat_id).await;
+                            self.unreachable_bell.ring();
                         } else {
                             // Removed from a club chat, or no longer allowed to write there.
                             let _ = db::leads::unbind_chat(&self.pool, row.chat_id).await;

@@ -103,3 +103,4 @@ club-not-bound = This group gets no requests.
 club-unbound = This group will no longer get new requests.
 push-done = ✅ Request #{ $id } is done. Thank you!
 claim-suspended = The club has paused your volunteering, so you can't take requests now. Please contact your club's coordinator.
+alert-unreachable = 📵 { $volunteer } can no longer be reached in Telegram (they blocked the bot or left). Request #{ $id } ({ $category }, { $settlement }) they held is open again and was sent to other volunteers.

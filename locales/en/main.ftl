@@ -274,3 +274,5 @@ btn-edit-phone = ✏️ Phone
 ## Personal data
 
 details-retracted = Request #{ $id } is no longer with you. Its address and phone were removed from this message.
+slow-down = You are sending a lot of messages very fast. Please wait a moment; I will answer again in a minute.
+too-many-open = You already have { $count } requests that are not finished. Please wait for them, or cancel one in /my, before asking for more help.

@@ -8,6 +8,7 @@ pub mod export;
 pub mod keyboards;
 pub mod lead;
 pub mod lifecycle;
+pub mod limits;
 pub mod notify;
 pub mod paging;
 pub mod privacy;
@@ -51,6 +52,10 @@ pub struct Ctx {
     pub clock: Clock,
     /// The update being handled: recorded with its effect, so a redelivered one is skipped.
     pub update_id: Option<i64>,
+    /// Bounds each person's input before any SQL.
+    pub input_limiter: Arc<limits::InputLimiter>,
+    /// Wakes the escalation job (a volunteer became unreachable while holding requests).
+    pub escalation_bell: Doorbell,
 }
 
 /// The person behind an update, recorded in `users`, with the language they read.
@@ -176,8 +181,38 @@ async fn fresh_update(update: Update, ctx: Ctx) -> Option<Ctx> {
     }
 }
 
+/// Drops a person's updates past MESSAGES_PER_MINUTE, before anything touches the database; the
+/// first dropped one gets a polite word (once per flood).
+async fn within_limits(update: Update, ctx: Ctx) -> bool {
+    let Some(user) = update.from() else {
+        return true;
+    };
+    let Ok(id) = i64::try_from(user.id.0) else {
+        return false;
+    };
+    match ctx.input_limiter.check(id, std::time::Instant::now()) {
+        limits::Verdict::Handle => true,
+        limits::Verdict::Drop => false,
+        limits::Verdict::DropAndWarn => {
+            tracing::info!(
+                user = id,
+                "input limit reached: dropping updates for a while"
+            );
+            if update.chat().is_some_and(|c| c.is_private()) {
+                let lang = Lang::from_telegram(user.language_code.as_deref());
+                let out = Outgoing::text(id, Priority::Reply, ctx.t(lang, "slow-down"), None);
+                if let Err(e) = ctx.respond(id, Next::Keep, vec![out]).await {
+                    tracing::warn!(error = %e, "could not ask someone to slow down");
+                }
+            }
+            false
+        }
+    }
+}
+
 pub fn schema() -> UpdateHandler<HandlerError> {
     dptree::entry()
+        .filter_async(within_limits)
         .filter_map_async(fresh_update)
         .filter_map_async(person_of)
         .branch(

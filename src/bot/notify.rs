@@ -7,7 +7,6 @@ use super::render;
 use crate::args;
 use crate::db::{self, Tx, requests::RequestRow};
 use crate::domain::EventKind;
-use crate::error::HandlerResult;
 use crate::i18n::Lang;
 use crate::outbox::{Outgoing, Payload, Priority, enqueue};
 
@@ -166,7 +165,7 @@ pub async fn tell(
     key: &str,
     id: i64,
     markup: Option<teloxide::types::ReplyMarkup>,
-) -> HandlerResult {
+) -> Result<(), sqlx::Error> {
     let lang = lang_of(tx, user_id).await?;
     let text = ctx.i18n.f(lang, key, &args![("id", id)]);
     enqueue(tx, &Outgoing::text(user_id, Priority::Reply, text, markup)).await?;

@@ -18,7 +18,28 @@ use crate::domain::{Beneficiary, Category, ForWhom, Phone, Urgency};
 use crate::error::HandlerResult;
 use crate::i18n::Lang;
 
+/// A requester with MAX_OPEN_REQUESTS unfinished requests is asked to wait (a public bot meets
+/// spam; a person in real need rarely has that many at once).
+async fn too_many_open(ctx: &Ctx, person: &Person) -> Result<Option<String>, sqlx::Error> {
+    let open = db::requests::unfinished_of(&ctx.pool, person.id).await?;
+    let max = i64::from(ctx.config.max_open_requests);
+    Ok((open >= max).then(|| {
+        ctx.i18n
+            .f(person.lang, "too-many-open", &args![("count", open)])
+    }))
+}
+
 pub async fn start(ctx: &Ctx, person: &Person) -> HandlerResult {
+    if let Some(text) = too_many_open(ctx, person).await? {
+        let menu = ctx.main_menu(person).await?;
+        return ctx
+            .respond(
+                person.id,
+                Next::Clear,
+                vec![ctx.reply(person, text, Some(menu))],
+            )
+            .await;
+    }
     let draft = RequestDraft::default();
     let ask = ask(ctx, person.lang, ReqStep::ForWhom, &draft, None);
     let next = Next::Set(Box::new(State::Request {
@@ -507,6 +528,16 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
         )
         .await;
     };
+    if let Some(text) = too_many_open(ctx, person).await? {
+        let menu = ctx.main_menu(person).await?;
+        return ctx
+            .respond(
+                person.id,
+                Next::Clear,
+                vec![ctx.reply(person, text, Some(menu))],
+            )
+            .await;
+    }
     let menu = ctx.main_menu(person).await?;
     let mut tx = ctx.begin().await?;
     let row = db::requests::create(&mut tx, ctx.clock.now_ms(), &new).await?;

@@ -519,6 +519,47 @@ pub async fn record_alert(
     Ok(r.rows_affected() == 1)
 }
 
+/// Taken requests whose volunteer blocked the bot (or left Telegram) go back to open; the bot is
+/// the actor of these events.
+pub async fn release_unreachable(tx: &mut Tx, now: i64) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let before: Vec<RequestRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM help_requests WHERE status = 'claimed'
+           AND claimed_by IN (SELECT id FROM users WHERE unreachable_at IS NOT NULL)"
+    ))
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in &before {
+        sqlx::query(
+            "UPDATE help_requests SET status = 'open', claimed_by = NULL, updated_at = ?1, opened_at = ?1
+             WHERE id = ?2 AND status = 'claimed'",
+        )
+        .bind(now)
+        .bind(r.id)
+        .execute(&mut **tx)
+        .await?;
+        event(
+            tx,
+            now,
+            r.id,
+            None,
+            EventKind::Released,
+            Some("volunteer unreachable"),
+        )
+        .await?;
+    }
+    Ok(before)
+}
+
+/// How many of a requester's requests are not finished (open, taken, or done and unconfirmed).
+pub async fn unfinished_of(pool: &SqlitePool, requester: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM help_requests WHERE requester_id = ? AND status IN ('open', 'claimed', 'done')")
+        .bind(requester)
+        .fetch_one(pool)
+        .await
+}
+
 /// When the earliest done request will be due for closing, if any.
 pub async fn earliest_done_at(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
     let row: (Option<i64>,) =

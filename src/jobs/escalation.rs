@@ -29,6 +29,7 @@ pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = tokio::time::sleep(ROUND) => {}
             _ = clock.moved() => {}
+            _ = ctx.escalation_bell.wait() => {}
             _ = stop.changed() => {}
         }
     }
@@ -43,6 +44,27 @@ async fn round(ctx: &Ctx) -> Result<(), sqlx::Error> {
     let c = &ctx.config;
     let mut tx = db::begin_write(&ctx.pool).await?;
     let mut sent = 0;
+
+    // A volunteer who blocked the bot cannot get the details any more: what they held is open
+    // again, pushed to others, and the leads hear of it.
+    for row in db::requests::release_unreachable(&mut tx, now).await? {
+        let volunteer = row.claimed_by.unwrap_or_default();
+        let Some(open) = db::requests::get_tx(&mut tx, row.id).await? else {
+            continue;
+        };
+        notify::push_request(ctx, &mut tx, &open, &[volunteer, row.requester_id]).await?;
+        notify::tell(
+            &mut tx,
+            ctx,
+            row.requester_id,
+            "requester-released",
+            row.id,
+            None,
+        )
+        .await?;
+        lead::alert_leads(ctx, &mut tx, &row, "alert-unreachable", 0, None).await?;
+        sent += 1;
+    }
 
     let unclaimed = db::requests::unclaimed_unalerted(
         &mut tx,

@@ -1,5 +1,6 @@
 //! One integration-test binary: the real bot against a fake Telegram Bot API.
 
+mod abuse;
 mod bad_input;
 mod club;
 mod core_flow;
