@@ -145,6 +145,16 @@ impl Config {
                     }),
             }
         };
+        let duration_ms = |name: &'static str, default_ms: u64| -> Result<Duration, ConfigError> {
+            match get(name) {
+                None => Ok(Duration::from_millis(default_ms)),
+                Some(v) => humantime::parse_duration(&v).map_err(|_| ConfigError::Malformed {
+                    name,
+                    value: v,
+                    hint: "expected a duration such as 1s or 50ms",
+                }),
+            }
+        };
         let admin_ids = match get("ADMIN_IDS") {
             None => vec![],
             Some(v) => v
@@ -184,7 +194,11 @@ impl Config {
             retention_days: number("RETENTION_DAYS", 30)?,
             max_open_requests: number("MAX_OPEN_REQUESTS", 5)?,
             messages_per_minute: number("MESSAGES_PER_MINUTE", 30)?,
-            send_limits: SendLimits::default(),
+            send_limits: SendLimits {
+                per_second: number("SEND_PER_SECOND", 30)?,
+                per_chat_gap: duration_ms("SEND_CHAT_GAP", 1000)?,
+                ..SendLimits::default()
+            },
         })
     }
 }

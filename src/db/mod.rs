@@ -28,6 +28,8 @@ pub enum DbError {
     Open(#[source] sqlx::Error),
     #[error("cannot migrate the database: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
+    #[error("backup failed: {0}")]
+    Backup(String),
 }
 
 /// Opens (creating if missing) the SQLite file in WAL mode, with foreign keys and a busy timeout.
@@ -65,4 +67,23 @@ pub fn now_ms() -> i64 {
 
 pub fn from_ms(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// A consistent copy of the live database into a new file (`VACUUM INTO`): safe while the bot
+/// runs, since WAL readers do not block the writer.
+pub async fn backup(url: &str, to: &std::path::Path) -> Result<(), DbError> {
+    if to.exists() {
+        return Err(DbError::Backup(format!(
+            "{} already exists; choose a new file",
+            to.display()
+        )));
+    }
+    let pool = connect(url).await?;
+    let result = sqlx::query("VACUUM INTO ?")
+        .bind(to.to_string_lossy().into_owned())
+        .execute(&pool)
+        .await
+        .map_err(|e| DbError::Backup(e.to_string()));
+    pool.close().await;
+    result.map(|_| ())
 }
