@@ -437,13 +437,15 @@ fn answer(ctx: &Ctx, lang: Lang, msg: &Message, step: ReqStep, d: &mut RequestDr
             }
         }
         ReqStep::Phone => {
+            // A shared contact is checked like a typed number: a client can send anything.
             if let Some(contact) = msg.contact() {
-                d.phone = Some(
-                    Phone::parse(&contact.phone_number)
-                        .map(Phone::into_inner)
-                        .unwrap_or_else(|| contact.phone_number.clone()),
-                );
-                return Outcome::Next(ReqStep::Confirm);
+                return match Phone::parse(&contact.phone_number) {
+                    Some(p) => {
+                        d.phone = Some(p.into_inner());
+                        Outcome::Next(ReqStep::Confirm)
+                    }
+                    None => Outcome::Stay(Some(ctx.t(lang, "input-bad-phone"))),
+                };
             }
             if i.is_label(text, "btn-skip") {
                 d.phone = Some(String::new());

@@ -237,12 +237,13 @@ fn answer(ctx: &Ctx, lang: Lang, msg: &Message, step: VolStep, d: &mut Volunteer
         }
         VolStep::Phone => {
             if let Some(contact) = msg.contact() {
-                d.phone = Some(
-                    Phone::parse(&contact.phone_number)
-                        .map(Phone::into_inner)
-                        .unwrap_or_else(|| contact.phone_number.clone()),
-                );
-                return Outcome::Finish;
+                return match Phone::parse(&contact.phone_number) {
+                    Some(p) => {
+                        d.phone = Some(p.into_inner());
+                        Outcome::Finish
+                    }
+                    None => Outcome::Stay(Some(ctx.t(lang, "input-bad-phone"))),
+                };
             }
             if i.is_label(text, "btn-skip") {
                 d.phone = None;

@@ -8,6 +8,8 @@
 //! Like Telegram, the fake refuses what Telegram refuses, so bugs show up here rather than in
 //! production: HTML that does not parse, text over 4096 characters, `callback_data` over 64 bytes,
 //! edits that change nothing or target an unknown message, and a callback query answered twice.
+//! With [`FakeTelegram::enforce_limits`] it also answers 429 to a bot that sends faster than
+//! Telegram allows, as Telegram does.
 
 use std::{
     collections::{HashMap, HashSet, VecDeque},
@@ -47,6 +49,126 @@ pub const MESSAGE_METHODS: &[&str] = &[
     "editmessagecaption",
 ];
 
+/// Methods Telegram's flood control counts, in the enforcing mode.
+pub const LIMITED_METHODS: &[&str] = &[
+    "sendmessage",
+    "sendvoice",
+    "sendphoto",
+    "senddocument",
+    "editmessagetext",
+    "editmessagereplymarkup",
+    "copymessage",
+];
+
+/// Telegram's outbound limits, as the enforcing mode checks them (see
+/// [`FakeTelegram::enforce_limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// At most this many calls in any sliding one-second window, all chats together.
+    pub per_second: u32,
+    /// Two calls to one private chat at least this far apart.
+    pub per_chat_gap: Duration,
+    /// At most this many calls to one group (negative chat id) in any sliding minute.
+    pub group_per_minute: u32,
+}
+
+impl Limits {
+    /// Telegram's documented limits: 30/s overall, 1/s per chat, 20/min per group.
+    pub fn telegram() -> Limits {
+        Limits {
+            per_second: 30,
+            per_chat_gap: Duration::from_secs(1),
+            group_per_minute: 20,
+        }
+    }
+}
+
+const SECOND: Duration = Duration::from_secs(1);
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// The enforcing mode's bookkeeping: only calls it let through count against the limits.
+#[derive(Debug, Default)]
+struct FloodControl {
+    limits: Option<Limits>,
+    /// Admitted calls of the last second, oldest first.
+    recent: VecDeque<Instant>,
+    /// The last admitted call to each private chat.
+    last_to_chat: HashMap<i64, Instant>,
+    /// Admitted calls to each group in the last minute, oldest first.
+    group_recent: HashMap<i64, VecDeque<Instant>>,
+    /// Calls answered 429.
+    refused: usize,
+}
+
+impl FloodControl {
+    /// Lets a call to `chat` through at `now` (and counts it), or says how long until a call
+    /// would be let through.
+    fn admit(&mut self, chat: Option<i64>, now: Instant) -> Result<(), Duration> {
+        let Some(limits) = self.limits else {
+            return Ok(());
+        };
+        // How long until a window of `span` holding at most `max` calls has room (None: now).
+        fn full_for(
+            window: &mut VecDeque<Instant>,
+            max: u32,
+            span: Duration,
+            now: Instant,
+        ) -> Option<Duration> {
+            while window
+                .front()
+                .is_some_and(|t| now.saturating_duration_since(*t) >= span)
+            {
+                window.pop_front();
+            }
+            let max = max as usize;
+            if window.len() < max {
+                return None;
+            }
+            let frees_at = match max {
+                0 => now + span,
+                _ => window[window.len() - max] + span,
+            };
+            Some(frees_at.saturating_duration_since(now))
+        }
+        let mut wait = full_for(&mut self.recent, limits.per_second, SECOND, now);
+        match chat {
+            Some(chat) if chat < 0 => {
+                let window = self.group_recent.entry(chat).or_default();
+                let group = full_for(window, limits.group_per_minute, MINUTE, now);
+                wait = wait.max(group);
+            }
+            Some(chat) => {
+                if let Some(last) = self.last_to_chat.get(&chat) {
+                    let since = now.saturating_duration_since(*last);
+                    if since < limits.per_chat_gap {
+                        wait = wait.max(Some(limits.per_chat_gap - since));
+                    }
+                }
+            }
+            None => {}
+        }
+        if let Some(wait) = wait {
+            self.refused += 1;
+            return Err(wait);
+        }
+        self.recent.push_back(now);
+        match chat {
+            Some(chat) if chat < 0 => self.group_recent.entry(chat).or_default().push_back(now),
+            Some(chat) => {
+                self.last_to_chat.insert(chat, now);
+            }
+            None => {}
+        }
+        Ok(())
+    }
+}
+
+/// The `retry_after` Telegram names for a wait: whole seconds, at least 1.
+fn retry_after_secs(wait: Duration) -> u64 {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    secs.max(1)
+}
+
 /// One request the bot made.
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -62,11 +184,15 @@ pub struct Call {
     pub response: Value,
     /// When the request arrived.
     pub at: Instant,
+    /// Answered by an injected fault (`fail_next`, `drop_next`): the call did nothing, whatever
+    /// the status.
+    pub injected: bool,
 }
 
 impl Call {
+    /// Telegram accepted it (and did what it asked).
     pub fn ok(&self) -> bool {
-        self.status == 200
+        self.status == 200 && !self.injected
     }
 
     /// `params.chat_id` as a number (Telegram accepts it as a number or a numeric string).
@@ -101,6 +227,8 @@ impl Call {
 struct Fault {
     status: u16,
     body: Value,
+    /// Close the connection instead of answering (the status and body are not sent).
+    close: bool,
 }
 
 #[derive(Default)]
@@ -123,6 +251,8 @@ struct ApiState {
     sources: HashMap<(i64, i64), String>,
     /// Callback query ids handed out by [`FakeTelegram::new_callback_query_id`], and whether answered.
     callback_queries: HashMap<String, bool>,
+    /// The enforcing mode (off unless a test turns it on).
+    flood: FloodControl,
 }
 
 struct Shared {
@@ -243,6 +373,11 @@ impl FakeTelegram {
     /// Updates queued and not yet confirmed by the bot (confirmation = a later getUpdates offset).
     pub fn pending_updates(&self) -> usize {
         self.shared.lock().updates.len()
+    }
+
+    /// The oldest update the bot has not confirmed yet (for failure messages).
+    pub fn oldest_pending_update(&self) -> Option<Value> {
+        self.shared.lock().updates.front().map(|(_, u)| u.clone())
     }
 
     /// Waits until the bot has confirmed every queued update. False on timeout.
@@ -421,8 +556,10 @@ impl FakeTelegram {
 
     // ---- fault injection ------------------------------------------------------------------------
 
-    /// The next `times` calls of `method` (any case) answer with this HTTP status and body
-    /// (recorded like any call). Note: teloxide sleeps 10 s after any 5xx status before it even
+    /// The next `times` calls of `method` (any case) answer with this HTTP status and body,
+    /// exactly as given: a JSON string body goes out as raw text, so `json!("not json")` with
+    /// status 200 is a broken answer (teloxide's `InvalidJson`). Recorded like any call; the call
+    /// itself does nothing. Note: teloxide sleeps 10 s after any 5xx status before it even
     /// reads the body, so prefer a 4xx status (or 429) unless a test can afford that.
     pub fn fail_next(&self, method: &str, status: u16, body: Value, times: usize) {
         let mut st = self.shared.lock();
@@ -431,8 +568,52 @@ impl FakeTelegram {
             queue.push_back(Fault {
                 status,
                 body: body.clone(),
+                close: false,
             });
         }
+    }
+
+    /// The next `times` calls of `method` (any case) get no answer: the connection closes before
+    /// a response is written (the bot sees a network error). Recorded with status 0; the call
+    /// does nothing (as if it never reached Telegram).
+    pub fn drop_next(&self, method: &str, times: usize) {
+        let mut st = self.shared.lock();
+        let queue = st.faults.entry(method.to_ascii_lowercase()).or_default();
+        for _ in 0..times {
+            queue.push_back(Fault {
+                status: 0,
+                body: Value::Null,
+                close: true,
+            });
+        }
+    }
+
+    /// Turns on the enforcing mode: from now on every call of a [`LIMITED_METHODS`] method is
+    /// checked as Telegram checks it. More than `per_second` calls in any sliding second, two
+    /// calls to one private chat closer than `per_chat_gap`, or more than `group_per_minute`
+    /// calls to one group in any sliding minute answer 429 "Too Many Requests: retry after N"
+    /// (N: the whole seconds until the call would have been let through, at least 1), recorded
+    /// with status 429 and not delivered. Refused calls do not count against the limits.
+    pub fn enforce_limits(&self, limits: Limits) {
+        self.shared.lock().flood.limits = Some(limits);
+    }
+
+    /// Back to counting only (the default).
+    pub fn stop_enforcing_limits(&self) {
+        self.shared.lock().flood.limits = None;
+    }
+
+    /// How many calls the enforcing mode answered 429 (faults injected with `fail_next` aside).
+    pub fn limits_429(&self) -> usize {
+        self.shared.lock().flood.refused
+    }
+
+    /// The person deletes a message the bot sent: editing it fails from now on, as in Telegram
+    /// ("message to edit not found").
+    pub fn delete_message(&self, chat_id: i64, message_id: i64) {
+        let mut st = self.shared.lock();
+        st.messages.remove(&(chat_id, message_id));
+        st.sources.remove(&(chat_id, message_id));
     }
 
     /// `fail_next` with Telegram's 429 "Too Many Requests: retry after N".
@@ -498,17 +679,27 @@ async fn handle(
     let token = token.replace("%3A", ":").replace("%3a", ":");
     let params = parse_params(&headers, &body, uri.query());
 
+    let mut fault = None;
     let (status, response) = if token != TOKEN {
         (401, error_body(401, "Unauthorized"))
-    } else if let Some(fault) = take_fault(&shared, &method) {
-        (fault.status, fault.body)
+    } else if let Some(f) = take_fault(&shared, &method) {
+        let answer = (f.status, f.body.clone());
+        fault = Some(f);
+        answer
     } else if method == "getupdates" {
         get_updates(&shared, &params).await
     } else {
         let mut st = shared.lock();
-        match chat_id_of(&params) {
-            Some(chat) if st.blocked.contains(&chat) => (403, bot_blocked()),
-            _ => match answer(&mut st, &method, &params) {
+        let chat = chat_id_of(&params);
+        let flood = if LIMITED_METHODS.contains(&method.as_str()) {
+            st.flood.admit(chat, Instant::now())
+        } else {
+            Ok(())
+        };
+        match (flood, chat) {
+            (Err(wait), _) => (429, too_many_requests(retry_after_secs(wait))),
+            (Ok(()), Some(chat)) if st.blocked.contains(&chat) => (403, bot_blocked()),
+            (Ok(()), _) => match answer(&mut st, &method, &params) {
                 Ok(result) => (200, result),
                 Err((code, description)) => (code, error_body(code, &description)),
             },
@@ -526,9 +717,37 @@ async fn handle(
         status,
         response,
         at,
+        injected: fault.is_some(),
     });
     shared.calls_changed.notify_waiters();
-    reply(status, body)
+    match fault {
+        Some(Fault { close: true, .. }) => closed_connection(),
+        Some(Fault { status, body, .. }) => verbatim(status, body),
+        None => reply(status, body),
+    }
+}
+
+/// An injected answer as it was given: a JSON string is sent as raw text (so it can be
+/// anything, broken JSON included), any other value as JSON.
+fn verbatim(status: u16, body: Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match body {
+        Value::String(text) => (status, text).into_response(),
+        other => (status, Json(other)).into_response(),
+    }
+}
+
+/// A response whose body fails after the headers: hyper drops the connection, so the client
+/// sees the connection close before an answer arrives.
+fn closed_connection() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, _>(std::io::Error::other("the fake closed the connection"))
+    });
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from_stream(failing))
+        .unwrap_or_else(|_| reply(500, Value::Null))
 }
 
 fn reply(status: u16, body: Value) -> Response {
@@ -1146,4 +1365,97 @@ fn parse_multipart(body: &[u8], boundary: &str) -> Value {
         fields.insert(name, value);
     }
     Value::Object(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enforcing(per_second: u32, gap_ms: u64, group_per_minute: u32) -> FloodControl {
+        FloodControl {
+            limits: Some(Limits {
+                per_second,
+                per_chat_gap: Duration::from_millis(gap_ms),
+                group_per_minute,
+            }),
+            ..FloodControl::default()
+        }
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn off_by_default_everything_passes() {
+        let mut f = FloodControl::default();
+        let t0 = Instant::now();
+        for i in 0..1000 {
+            assert_eq!(f.admit(Some(7), t0 + Duration::from_micros(i)), Ok(()));
+        }
+        assert_eq!(f.refused, 0);
+    }
+
+    #[test]
+    fn the_overall_window_slides_and_refusals_do_not_count() {
+        let mut f = enforcing(3, 0, 1000);
+        let t0 = Instant::now();
+        assert_eq!(f.admit(Some(1), t0), Ok(()));
+        assert_eq!(f.admit(Some(2), t0 + ms(100)), Ok(()));
+        assert_eq!(f.admit(Some(3), t0 + ms(200)), Ok(()));
+        // A fourth inside the second: refused until the first leaves the window.
+        assert_eq!(f.admit(Some(4), t0 + ms(300)), Err(ms(700)));
+        assert_eq!(f.admit(Some(4), t0 + ms(999)), Err(ms(1)));
+        assert_eq!(f.refused, 2);
+        assert_eq!(f.admit(Some(4), t0 + ms(1000)), Ok(()));
+        // Now t0+100, +200, +1000 are in the window: the next frees when t0+100 leaves.
+        assert_eq!(f.admit(Some(5), t0 + ms(1050)), Err(ms(50)));
+        assert_eq!(f.admit(Some(5), t0 + ms(1100)), Ok(()));
+        // Calls to no chat count against the overall limit too.
+        assert_eq!(f.admit(None, t0 + ms(1150)), Err(ms(50)));
+        assert_eq!(f.refused, 4);
+    }
+
+    #[test]
+    fn a_private_chat_needs_its_gap_and_other_chats_do_not_wait() {
+        let mut f = enforcing(100, 50, 1000);
+        let t0 = Instant::now();
+        assert_eq!(f.admit(Some(7), t0), Ok(()));
+        assert_eq!(f.admit(Some(7), t0 + ms(49)), Err(ms(1)));
+        assert_eq!(f.admit(Some(8), t0 + ms(49)), Ok(()));
+        // The refused call did not move the gap.
+        assert_eq!(f.admit(Some(7), t0 + ms(50)), Ok(()));
+        assert_eq!(f.admit(Some(7), t0 + ms(60)), Err(ms(40)));
+    }
+
+    #[test]
+    fn a_group_gets_so_many_per_sliding_minute() {
+        let mut f = enforcing(100, 1000, 2);
+        let t0 = Instant::now();
+        // Groups have no per-call gap, only the per-minute count.
+        assert_eq!(f.admit(Some(-5), t0), Ok(()));
+        assert_eq!(f.admit(Some(-5), t0 + ms(10)), Ok(()));
+        assert_eq!(f.admit(Some(-5), t0 + ms(2000)), Err(ms(58_000)));
+        assert_eq!(f.admit(Some(-6), t0 + ms(2000)), Ok(()));
+        assert_eq!(f.admit(Some(-5), t0 + ms(60_000)), Ok(()));
+        assert_eq!(f.admit(Some(-5), t0 + ms(60_005)), Err(ms(5)));
+        assert_eq!(f.admit(Some(-5), t0 + ms(60_010)), Ok(()));
+    }
+
+    #[test]
+    fn the_longest_wait_wins() {
+        let mut f = enforcing(1, 5000, 1000);
+        let t0 = Instant::now();
+        assert_eq!(f.admit(Some(7), t0), Ok(()));
+        assert_eq!(f.admit(Some(7), t0 + ms(500)), Err(ms(4500)));
+    }
+
+    #[test]
+    fn retry_after_is_whole_seconds_rounded_up_and_at_least_one() {
+        assert_eq!(retry_after_secs(Duration::ZERO), 1);
+        assert_eq!(retry_after_secs(ms(1)), 1);
+        assert_eq!(retry_after_secs(ms(1000)), 1);
+        assert_eq!(retry_after_secs(ms(1001)), 2);
+        assert_eq!(retry_after_secs(ms(58_000)), 58);
+    }
 }
