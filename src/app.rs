@@ -144,6 +144,8 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
         tokio::spawn(crate::jobs::retention::run(ctx.clone(), stop_rx)),
     ];
 
+    let listener_bot = bot.clone();
+    let listener_redactor = redactor.clone();
     let storage = DialogueStorage::new(pool.clone());
     let mut dispatcher = Dispatcher::builder(bot, bot::schema())
         .dependencies(dptree::deps![ctx, storage])
@@ -151,7 +153,19 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
         .error_handler(Arc::new(RedactingErrorHandler(redactor)))
         .build();
     let shutdown = dispatcher.shutdown_token();
-    let dispatcher = tokio::spawn(async move { dispatcher.dispatch().await });
+    // The kinds of update asked of Telegram come from the handler tree (see `bot::schema`);
+    // polling errors are logged without the token.
+    let listener = teloxide::update_listeners::Polling::builder(listener_bot)
+        .timeout(Duration::from_secs(10))
+        .delete_webhook()
+        .await
+        .build();
+    let listener_errors = Arc::new(RedactingErrorHandler(listener_redactor));
+    let dispatcher = tokio::spawn(async move {
+        dispatcher
+            .dispatch_with_listener(listener, listener_errors)
+            .await
+    });
     tracing::info!(bot = bot_username, "mutual-aid-bot is up");
     Ok(Running {
         shutdown,

@@ -210,13 +210,20 @@ async fn within_limits(update: Update, ctx: Ctx) -> bool {
     }
 }
 
-pub fn schema() -> UpdateHandler<HandlerError> {
-    dptree::entry()
-        .filter_async(within_limits)
+/// What every served update passes first: the per-person input bound (before any SQL), the
+/// redelivery check, and recording the person.
+fn guard() -> UpdateHandler<HandlerError> {
+    dptree::filter_async(within_limits)
         .filter_map_async(fresh_update)
         .filter_map_async(person_of)
+}
+
+/// The kinds of update served are named first, so teloxide asks Telegram for exactly these.
+pub fn schema() -> UpdateHandler<HandlerError> {
+    dptree::entry()
         .branch(
             Update::filter_message()
+                .chain(guard())
                 .branch(
                     dptree::filter(|m: Message| m.chat.is_private())
                         .enter_dialogue::<Message, DialogueStorage, State>()
@@ -227,9 +234,14 @@ pub fn schema() -> UpdateHandler<HandlerError> {
                         .endpoint(commands::on_group_message),
                 ),
         )
-        .branch(Update::filter_my_chat_member().endpoint(club::on_membership))
+        .branch(
+            Update::filter_my_chat_member()
+                .chain(guard())
+                .endpoint(club::on_membership),
+        )
         .branch(
             Update::filter_callback_query()
+                .chain(guard())
                 .branch(
                     dptree::filter(|q: CallbackQuery| q.chat_id().is_some_and(|c| c.is_user()))
                         .enter_dialogue::<CallbackQuery, DialogueStorage, State>()
@@ -360,9 +372,9 @@ impl Ctx {
 /// Logs dispatcher-level errors without the token.
 pub struct RedactingErrorHandler(pub Redactor);
 
-impl ErrorHandler<HandlerError> for RedactingErrorHandler {
-    fn handle_error(self: Arc<Self>, error: HandlerError) -> BoxFuture<'static, ()> {
+impl<E: std::fmt::Display + Send + 'static> ErrorHandler<E> for RedactingErrorHandler {
+    fn handle_error(self: Arc<Self>, error: E) -> BoxFuture<'static, ()> {
         let text = self.0.clean(&error);
-        Box::pin(async move { tracing::error!(error = %text, "update handler failed") })
+        Box::pin(async move { tracing::error!(error = %text, "update handling or polling failed") })
     }
 }

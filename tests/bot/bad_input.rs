@@ -340,6 +340,16 @@ async fn group_chats_get_only_a_pointer_to_the_private_chat_and_garbage_is_survi
 
     maria.send_text("/start").await;
     maria.expect_text("Hello, Maria!").await;
+    // The bot asks Telegram only for the kinds of update it serves.
+    let polls = app.fake.calls_of("getupdates");
+    let mut allowed: Vec<String> = polls[0].params["allowed_updates"]
+        .as_array()
+        .expect("allowed_updates is set")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect();
+    allowed.sort();
+    assert_eq!(allowed, ["callback_query", "message", "my_chat_member"]);
     let group_texts: Vec<String> = app
         .fake
         .calls()
