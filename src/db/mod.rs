@@ -5,6 +5,7 @@ pub mod digests;
 pub mod export;
 pub mod leads;
 pub mod outbox;
+pub mod privacy;
 pub mod regions;
 pub mod requests;
 pub mod updates;

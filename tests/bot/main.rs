@@ -12,6 +12,7 @@ mod fuzz;
 mod languages;
 mod leads;
 mod limits;
+mod privacy;
 mod redelivery;
 mod sending;
 mod startup;
