@@ -38,6 +38,7 @@ cmd-tasks = Open requests (volunteers)
 cmd-profile = My volunteer profile
 cmd-language = Change language
 cmd-cancel = Stop what I am filling in
+cmd-delete-me = Erase my personal data
 
 ## Buttons used in many places
 

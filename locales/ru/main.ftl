@@ -38,6 +38,7 @@ cmd-tasks = Открытые заявки (для волонтёров)
 cmd-profile = Мой профиль волонтёра
 cmd-language = Сменить язык
 cmd-cancel = Прервать заполнение
+cmd-delete-me = Удалить мои личные данные
 
 ## Buttons used in many places
 

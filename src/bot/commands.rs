@@ -39,7 +39,7 @@ pub enum Command {
 
 impl Command {
     /// The menu shown by Telegram, in this order; descriptions come from the locales.
-    pub const MENU: [(&'static str, &'static str); 7] = [
+    pub const MENU: [(&'static str, &'static str); 8] = [
         ("start", "cmd-start"),
         ("help", "cmd-help"),
         ("my", "cmd-my"),
@@ -47,6 +47,7 @@ impl Command {
         ("profile", "cmd-profile"),
         ("language", "cmd-language"),
         ("cancel", "cmd-cancel"),
+        ("delete_me", "cmd-delete-me"),
     ];
 
     /// `None` when the text is not a command (or is addressed to another bot).
