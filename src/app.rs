@@ -42,12 +42,11 @@ impl Running {
     /// Stops taking updates, lets the handlers in flight finish, lets the sender finish the sends
     /// in flight (the rest stays queued in the database for the next start), closes the pool.
     pub async fn shutdown(self) {
+        // Asking is synchronous; then wait for the dispatcher task itself to end. (Awaiting the
+        // token's future instead can miss its wake-up when the dispatcher stops very quickly.)
         loop {
             match self.shutdown.shutdown() {
-                Ok(done) => {
-                    done.await;
-                    break;
-                }
+                Ok(_) => break,
                 // The dispatcher has not started yet, or has already stopped.
                 Err(_) if self.dispatcher.is_finished() => break,
                 Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
