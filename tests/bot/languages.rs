@@ -245,7 +245,14 @@ async fn the_command_menu_is_set_in_each_language_at_start() {
     assert_eq!(
         names(ru),
         [
-            "start", "help", "my", "tasks", "profile", "language", "cancel", "delete_me"
+            "start",
+            "help",
+            "my",
+            "tasks",
+            "profile",
+            "language",
+            "cancel",
+            "delete_me"
         ]
     );
     assert_eq!(names(ru), names(en));
