@@ -264,8 +264,12 @@ impl Pacer {
 
     fn finish(&mut self, chat_id: i64) {
         self.busy_chats.remove(&chat_id);
-        // Forget chats whose gap has passed, so the map stays small.
+        // Telegram counts arrivals: the gap runs from when the last send was answered (it had
+        // arrived by then), not from when it left, so a slow send cannot bunch two together.
         let now = Instant::now();
+        let gap = self.gap(chat_id);
+        self.next_for_chat.insert(chat_id, now + gap);
+        // Forget chats whose gap has passed, so the map stays small.
         if self.next_for_chat.len() > 10_000 {
             self.next_for_chat.retain(|_, t| *t > now);
         }

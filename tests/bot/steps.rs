@@ -114,6 +114,19 @@ pub async fn register_volunteer(v: &TestUser, region: &str, categories: &[&str])
     v.expect_text("You are registered as a volunteer").await;
 }
 
+/// A person the bot knows, written straight into the database (unless already there).
+async fn seed_user(app: &TestApp, id: i64, name: &str, lang: &str) {
+    sqlx::query(
+        "INSERT OR IGNORE INTO users (id, first_name, tg_language, created_at) VALUES (?, ?, ?, 0)",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(lang)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
 /// An approved volunteer written straight into the database (setup for tests about many people).
 pub async fn seed_volunteer(
     app: &TestApp,
@@ -123,13 +136,7 @@ pub async fn seed_volunteer(
     region: i64,
     categories: &[&str],
 ) -> TestUser {
-    sqlx::query("INSERT INTO users (id, first_name, tg_language, created_at) VALUES (?, ?, ?, 0)")
-        .bind(id)
-        .bind(name)
-        .bind(lang)
-        .execute(&app.db)
-        .await
-        .unwrap();
+    seed_user(app, id, name, lang).await;
     sqlx::query("INSERT INTO volunteers (user_id, display_name, status, created_at) VALUES (?, ?, 'approved', 0)")
         .bind(id)
         .bind(name)
@@ -247,15 +254,7 @@ pub async fn no_push(v: &TestUser, id: i64, within: std::time::Duration) {
 /// A club lead of `region`, written straight into the database (setup; the invitation flow has
 /// its own tests). The person must have written to the bot or be seeded first.
 pub async fn seed_lead(app: &TestApp, id: i64, name: &str, lang: &str, region: i64) -> TestUser {
-    sqlx::query(
-        "INSERT OR IGNORE INTO users (id, first_name, tg_language, created_at) VALUES (?, ?, ?, 0)",
-    )
-    .bind(id)
-    .bind(name)
-    .bind(lang)
-    .execute(&app.db)
-    .await
-    .unwrap();
+    seed_user(app, id, name, lang).await;
     sqlx::query("INSERT INTO leads (user_id, region_id, appointed_at) VALUES (?, ?, 0)")
         .bind(id)
         .bind(region)
