@@ -200,8 +200,9 @@ struct Attempt {
 /// and two sends can arrive closer together than they left.
 const WINDOW: Duration = Duration::from_millis(1050);
 
-/// How long sent (or given-up) messages are kept, for looking into what happened.
-const KEEP_SENT: Duration = Duration::from_secs(7 * 24 * 3600);
+/// How long sent (or given-up) messages are kept, for looking into what happened. Short: their
+/// texts can carry an address or phone.
+const KEEP_SENT: Duration = Duration::from_secs(24 * 3600);
 
 /// Pacing: at most `per_second` sends in any one-second window, one send in flight per chat, and a
 /// gap between two sends to the same chat (longer for groups).

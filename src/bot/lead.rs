@@ -378,7 +378,9 @@ pub async fn suspend(ctx: &Ctx, person: &Person, q: &CallbackQuery, user: i64) -
         drop(tx);
         return refuse(ctx, person, q, "stale-button").await;
     }
-    let released = db::requests::release_all_held(&mut tx, now, user, person.id).await?;
+    let released =
+        db::requests::release_all_held(&mut tx, now, user, person.id, "volunteer suspended")
+            .await?;
     for row in &released {
         notify::tell(
             &mut tx,

@@ -77,7 +77,8 @@ pub async fn erase(ctx: &Ctx, person: &Person, q: &CallbackQuery) -> HandlerResu
     }
 
     // As a volunteer: what they hold goes back to open and to the region's other volunteers.
-    let released = db::requests::release_all_held(&mut tx, now, me, me).await?;
+    let released =
+        db::requests::release_all_held(&mut tx, now, me, me, "volunteer erased their data").await?;
     for row in &released {
         notify::tell(
             &mut tx,

@@ -343,12 +343,14 @@ pub async fn assign(
     take(tx, now, id, volunteer, lead, Some(&note)).await
 }
 
-/// Everything a suspended volunteer held goes back to open; the events name the lead.
+/// Everything a volunteer held goes back to open (paused by a lead, or erasing their data); the
+/// events name who caused it and why.
 pub async fn release_all_held(
     tx: &mut Tx,
     now: i64,
     volunteer: i64,
-    lead: i64,
+    actor: i64,
+    why: &str,
 ) -> Result<Vec<RequestRow>, sqlx::Error> {
     let rows: Vec<RequestRow> = sqlx::query_as(concat!(
         "UPDATE help_requests SET status = 'open', claimed_by = NULL, updated_at = ?1, opened_at = ?1
@@ -360,15 +362,7 @@ pub async fn release_all_held(
     .fetch_all(&mut **tx)
     .await?;
     for r in &rows {
-        event(
-            tx,
-            now,
-            r.id,
-            Some(lead),
-            EventKind::Released,
-            Some("volunteer suspended"),
-        )
-        .await?;
+        event(tx, now, r.id, Some(actor), EventKind::Released, Some(why)).await?;
     }
     Ok(rows)
 }
