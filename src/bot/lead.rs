@@ -602,19 +602,7 @@ pub async fn assign(
         &args![("id", id), ("name", escape(&name))],
     );
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
-    if let Some(m) = &q.message {
-        enqueue(
-            &mut tx,
-            &Outgoing {
-                chat_id: person.id,
-                priority: Priority::Reply,
-                payload: crate::outbox::Payload::ClearButtons {
-                    message_id: m.id().0,
-                },
-            },
-        )
-        .await?;
-    }
+    lifecycle::clear_pressed(&mut tx, q).await?;
     ctx.doorbell.commit(tx).await?;
     tracing::info!(
         request = id,
@@ -698,19 +686,7 @@ pub async fn close_as(
     notify::tell(&mut tx, ctx, before.requester_id, key, id, None).await?;
     let text = ctx.i18n.f(person.lang, "closed-lead", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
-    if let Some(m) = &q.message {
-        enqueue(
-            &mut tx,
-            &Outgoing {
-                chat_id: person.id,
-                priority: Priority::Reply,
-                payload: crate::outbox::Payload::ClearButtons {
-                    message_id: m.id().0,
-                },
-            },
-        )
-        .await?;
-    }
+    lifecycle::clear_pressed(&mut tx, q).await?;
     ctx.doorbell.commit(tx).await?;
     tracing::info!(
         request = id,

@@ -15,7 +15,7 @@ use crate::error::HandlerResult;
 use crate::outbox::{Outgoing, Payload, Priority, enqueue};
 
 /// Removes the buttons of the message that was pressed, so it cannot be pressed again.
-async fn clear_pressed(tx: &mut Tx, q: &CallbackQuery) -> Result<(), sqlx::Error> {
+pub async fn clear_pressed(tx: &mut Tx, q: &CallbackQuery) -> Result<(), sqlx::Error> {
     if let Some(m) = &q.message {
         let payload = Payload::ClearButtons {
             message_id: m.id().0,

@@ -225,12 +225,7 @@ async fn unbinding_or_removing_the_bot_stops_the_posts() {
     group.send_text_as(&lena, "/bind_region").await;
     let choose = group.expect_text("Which region's requests").await;
     let q = mark.press(&choose, &format!("br:{PSKOV}")).await;
-    assert!(
-        mark.callback_answer(&q).await.unwrap().params["text"]
-            .as_str()
-            .unwrap()
-            .contains("coordinators")
-    );
+    assert!(mark.answer_text(&q).await.contains("coordinators"));
     lena.press(&choose, &format!("br:{TATARSTAN}")).await;
     group
         .expect_text("Republic of Tatarstan will be posted")

@@ -90,12 +90,7 @@ async fn operators_list_leads_and_remove_one() {
     );
     assert!(own.inline_buttons().is_empty());
     let q = lena.press(&list, &format!("lr:301:{PSKOV}")).await;
-    assert!(
-        lena.callback_answer(&q).await.unwrap().params["text"]
-            .as_str()
-            .unwrap()
-            .contains("operators")
-    );
+    assert!(lena.answer_text(&q).await.contains("operators"));
 
     op.press(&list, &format!("lr:301:{PSKOV}")).await;
     op.expect_text("Lena is no longer a club lead of Pskov Oblast")
@@ -144,12 +139,7 @@ async fn a_new_volunteer_waits_for_a_lead_and_the_first_decision_wins() {
     let id = ask_for_help(&maria, &Ask::default()).await;
     anna.no_more_messages(Duration::from_millis(200)).await;
     let q = anna.press(&ask_lena, &format!("c:{id}")).await;
-    assert!(
-        anna.callback_answer(&q).await.unwrap().params["text"]
-            .as_str()
-            .unwrap()
-            .contains("waiting for approval")
-    );
+    assert!(anna.answer_text(&q).await.contains("waiting for approval"));
 
     lena.press(&ask_lena, "va:501").await;
     lena.expect_text("Anna is approved").await;
@@ -192,12 +182,7 @@ async fn without_a_lead_the_operators_vet_and_strangers_cannot_decide() {
     let ask = op.expect_text("A new volunteer asks to join").await;
     let stranger = app.user(999, "Stranger", "en");
     let q = stranger.press(&ask, "va:501").await;
-    assert!(
-        stranger.callback_answer(&q).await.unwrap().params["text"]
-            .as_str()
-            .unwrap()
-            .contains("club leads")
-    );
+    assert!(stranger.answer_text(&q).await.contains("club leads"));
     op.press(&ask, "vr:501").await;
     op.expect_text("Anna is not approved").await;
     anna.expect_text("could not approve your registration")
@@ -235,12 +220,7 @@ async fn pausing_a_volunteer_reopens_what_they_hold_and_pushes_it_again() {
         list.text
     );
     let q = vera.press(&list, "vs:701").await;
-    assert!(
-        vera.callback_answer(&q).await.unwrap().params["text"]
-            .as_str()
-            .unwrap()
-            .contains("club leads")
-    );
+    assert!(vera.answer_text(&q).await.contains("club leads"));
     lena.press(&list, "vs:701").await;
     lena.expect_text("Boris is paused. Requests they held, back to open: 1")
         .await;
@@ -301,12 +281,7 @@ async fn a_lead_assigns_reopens_and_closes_requests_from_the_list() {
         .await;
     assert!(who.has_button("Boris") && who.has_button("Vera") && !who.has_button("Outsider"));
     let q = lena.press(&who, &format!("as:{first}:703")).await;
-    assert!(
-        lena.callback_answer(&q).await.unwrap().params["text"]
-            .as_str()
-            .unwrap()
-            .contains("cannot take")
-    );
+    assert!(lena.answer_text(&q).await.contains("cannot take"));
     lena.press(&who, &format!("as:{first}:701")).await;
     lena.expect_text(&format!("Request #{first} is now with Boris"))
         .await;
@@ -346,12 +321,7 @@ async fn a_lead_assigns_reopens_and_closes_requests_from_the_list() {
     assert_eq!(event_note(&app, second, "cancelled").await, "duplicate");
 
     let q = outsider.press(&list, &format!("cl:{first}:1")).await;
-    assert!(
-        outsider.callback_answer(&q).await.unwrap().params["text"]
-            .as_str()
-            .unwrap()
-            .contains("club leads")
-    );
+    assert!(outsider.answer_text(&q).await.contains("club leads"));
     assert_eq!(status_of(&app, first).await.0, "open");
     app.stop().await;
 }

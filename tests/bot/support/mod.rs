@@ -496,6 +496,18 @@ impl TestUser {
         self.press(msg, data).await
     }
 
+    /// What the person saw when the bot answered this button press (panics if it never did).
+    pub async fn answer_text(&self, query_id: &str) -> String {
+        let answer = self
+            .callback_answer(query_id)
+            .await
+            .unwrap_or_else(|| panic!("{} got no answer to the press {query_id}", self.first_name));
+        answer.params["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// The bot's answerCallbackQuery for this query (its params.text is what the person saw).
     pub async fn callback_answer(&self, query_id: &str) -> Option<Call> {
         self.fake
