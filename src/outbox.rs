@@ -146,6 +146,16 @@ impl Outgoing {
 
 /// Queues messages inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, out: &Outgoing) -> Result<(), sqlx::Error> {
+    enqueue_at(tx, out, None).await
+}
+
+/// Queues a message that must not be sent before `not_before` (ms since the epoch), e.g. a push
+/// held through a volunteer's quiet hours. `None` means now.
+pub async fn enqueue_at(
+    tx: &mut Tx,
+    out: &Outgoing,
+    not_before: Option<i64>,
+) -> Result<(), sqlx::Error> {
     let json = serde_json::to_string(&out.payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let request_id = match &out.payload {
         Payload::Push { request_id, .. } => Some(*request_id),
@@ -158,6 +168,7 @@ pub async fn enqueue(tx: &mut Tx, out: &Outgoing) -> Result<(), sqlx::Error> {
         out.payload.kind(),
         &json,
         request_id,
+        not_before,
     )
     .await
 }
