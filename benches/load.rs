@@ -808,8 +808,8 @@ async fn seed_open_requests(
     .await
     .unwrap();
     sqlx::query(
-        "INSERT INTO request_events (request_id, actor_id, kind, at)
-         SELECT id, requester_id, 'created', created_at FROM help_requests
+        "INSERT INTO request_events (request_id, region_id, actor_id, kind, at)
+         SELECT id, region_id, requester_id, 'created', created_at FROM help_requests
          WHERE requester_id >= ?1 AND requester_id < ?1 + ?2",
     )
     .bind(first_requester)
@@ -1524,22 +1524,22 @@ async fn seed_scale(dir: &Path) -> Duration {
     .await
     .unwrap();
     sqlx::query(
-        "INSERT INTO request_events (request_id, actor_id, kind, at)
-         SELECT id, requester_id, 'created', created_at FROM help_requests",
+        "INSERT INTO request_events (request_id, region_id, actor_id, kind, at)
+         SELECT id, region_id, requester_id, 'created', created_at FROM help_requests",
     )
     .execute(&mut *tx)
     .await
     .unwrap();
     sqlx::query(
-        "INSERT INTO request_events (request_id, actor_id, kind, at)
-         SELECT id, claimed_by, 'claimed', claimed_at FROM help_requests WHERE claimed_at IS NOT NULL",
+        "INSERT INTO request_events (request_id, region_id, actor_id, kind, at)
+         SELECT id, region_id, claimed_by, 'claimed', claimed_at FROM help_requests WHERE claimed_at IS NOT NULL",
     )
     .execute(&mut *tx)
     .await
     .unwrap();
     sqlx::query(
-        "INSERT INTO request_events (request_id, actor_id, kind, at)
-         SELECT id, claimed_by, 'done', done_at FROM help_requests WHERE done_at IS NOT NULL",
+        "INSERT INTO request_events (request_id, region_id, actor_id, kind, at)
+         SELECT id, region_id, claimed_by, 'done', done_at FROM help_requests WHERE done_at IS NOT NULL",
     )
     .execute(&mut *tx)
     .await
