@@ -220,6 +220,38 @@ async fn finish(ctx: &Ctx, person: &Person, id: i64, key: &str) -> HandlerResult
     .await
 }
 
+/// The questions after Done are optional: a command or a main-menu button leaves them (the
+/// stored state is cleared) and is handled as if no dialogue were going on.
+pub async fn let_go(
+    ctx: &Ctx,
+    person: &Person,
+    msg: &Message,
+    state: State,
+) -> Result<State, sqlx::Error> {
+    if !matches!(state, State::Aftercare { .. }) {
+        return Ok(state);
+    }
+    let Some(text) = msg.text() else {
+        return Ok(state);
+    };
+    let menu = [
+        "menu-need-help",
+        "menu-want-help",
+        "menu-my",
+        "menu-tasks",
+        "menu-profile",
+    ];
+    let leaves = super::commands::Command::parse(text, &ctx.bot_username).is_some()
+        || menu.iter().any(|k| ctx.i18n.is_label(text, k));
+    if !leaves {
+        return Ok(state);
+    }
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    db::dialogues::clear(&mut tx, person.id).await?;
+    tx.commit().await?;
+    Ok(State::Idle)
+}
+
 pub async fn on_message(
     ctx: &Ctx,
     person: &Person,

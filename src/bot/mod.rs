@@ -286,6 +286,7 @@ async fn on_private_message(ctx: Ctx, person: Person, msg: Message, state: State
 }
 
 async fn route_message(ctx: &Ctx, person: &Person, msg: &Message, state: State) -> HandlerResult {
+    let state = aftercare::let_go(ctx, person, msg, state).await?;
     if let Some(text) = msg.text()
         && let Some(cmd) = commands::Command::parse(text, &ctx.bot_username)
     {
