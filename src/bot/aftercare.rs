@@ -120,11 +120,11 @@ pub async fn after_done(
 /// their requests now ("" when there are none).
 pub async fn notes_for_claimer(
     ctx: &Ctx,
-    tx: &mut Tx,
+    conn: &mut sqlx::SqliteConnection,
     lang: Lang,
     row: &RequestRow,
 ) -> Result<String, sqlx::Error> {
-    let notes = store::notes_about(tx, row.requester_id, row.id, NOTES_SHOWN).await?;
+    let notes = store::notes_about(conn, row.requester_id, row.id, NOTES_SHOWN).await?;
     if notes.is_empty() {
         return Ok(String::new());
     }

@@ -235,7 +235,7 @@ pub async fn add_note(
 
 /// The latest notes left about this requester on their other requests, newest first.
 pub async fn notes_about(
-    tx: &mut Tx,
+    conn: &mut SqliteConnection,
     requester: i64,
     except_request: i64,
     limit: i64,
@@ -247,7 +247,7 @@ pub async fn notes_about(
     .bind(requester)
     .bind(except_request)
     .bind(limit)
-    .fetch_all(&mut **tx)
+    .fetch_all(conn)
     .await
 }
 
