@@ -454,6 +454,16 @@ async fn submit(
             .respond(person.id, next, vec![ctx.reply(person, text, Some(markup))])
             .await;
     }
+    if let Some(text) = super::requester::too_many_open(ctx, person).await? {
+        let menu = ctx.main_menu(person).await?;
+        return ctx
+            .respond(
+                person.id,
+                Next::Clear,
+                vec![ctx.reply(person, text, Some(menu))],
+            )
+            .await;
+    }
     let today = ctx
         .regions
         .get(region)

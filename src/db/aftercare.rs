@@ -399,21 +399,6 @@ pub async fn mark_voice_request(tx: &mut Tx, request_id: i64) -> Result<(), sqlx
     Ok(())
 }
 
-/// Is this a quick voice request whose kind of help no lead has set yet?
-pub async fn voice_uncategorised(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
-    let mut out = vec![];
-    for id in ids {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT request_id FROM voice_requests WHERE request_id = ? AND category_set_at IS NULL",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
-        out.extend(found);
-    }
-    Ok(out)
-}
-
 /// A lead sets the kind of help of a request that is not finished. Returns the request's status
 /// when it changed, `None` when the request is finished or unknown.
 pub async fn set_category(
