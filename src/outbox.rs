@@ -61,6 +61,14 @@ pub enum Payload {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         caption: Option<String>,
     },
+    /// A photo Telegram already has (a receipt), sent again by its file id.
+    PhotoFile {
+        file_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        markup: Option<InlineKeyboardMarkup>,
+    },
     /// A file (an export), kept base64-encoded in the queue.
     Document {
         file_name: String,
@@ -101,6 +109,7 @@ impl Payload {
             Payload::Photo { .. } => "photo",
             Payload::Details { .. } => "details",
             Payload::Document { .. } => "document",
+            Payload::PhotoFile { .. } => "photo_file",
         }
     }
 }
@@ -779,6 +788,20 @@ async fn deliver(bot: &Bot, row: &OutboxRow) -> Result<Option<i32>, teloxide::Re
             let mut req = bot.send_photo(chat, file);
             if let Some(c) = caption {
                 req = req.caption(c).parse_mode(ParseMode::Html);
+            }
+            req.await.map(|m| Some(m.id.0))
+        }
+        Payload::PhotoFile {
+            file_id,
+            caption,
+            markup,
+        } => {
+            let mut req = bot.send_photo(chat, InputFile::file_id(FileId(file_id)));
+            if let Some(c) = caption {
+                req = req.caption(c).parse_mode(ParseMode::Html);
+            }
+            if let Some(m) = markup {
+                req = req.reply_markup(m);
             }
             req.await.map(|m| Some(m.id.0))
         }

@@ -90,6 +90,24 @@ pub enum Cb {
     /// /delete_me confirmed, or not.
     DeleteMe,
     DeleteKeep,
+    // After the visit (bot::aftercare) and the lead's hand (bot::intake).
+    /// The requester says the receipt's amount is right, or not.
+    ReceiptRight(i64),
+    ReceiptWrong(i64),
+    /// A lead marks a receipt repaid.
+    Repaid(i64),
+    /// "I am worried about this person", about a request the volunteer holds or finished.
+    Worried(i64),
+    /// Receipt, note and worry for a done request, asked later.
+    Aftercare(i64),
+    /// A lead asks for the kinds of help of a request, then sets one.
+    CategoryAsk(i64),
+    SetCategory {
+        request: i64,
+        category: u8,
+    },
+    PauseIntake(i64),
+    ResumeIntake(i64),
 }
 
 /// Why a lead closes a request that nobody should take.
@@ -148,6 +166,15 @@ impl Cb {
             Cb::Export { region, range } => format!("xe:{region}:{range}"),
             Cb::DeleteMe => "dm:y".to_owned(),
             Cb::DeleteKeep => "dm:n".to_owned(),
+            Cb::ReceiptRight(id) => format!("qy:{id}"),
+            Cb::ReceiptWrong(id) => format!("qn:{id}"),
+            Cb::Repaid(id) => format!("qp:{id}"),
+            Cb::Worried(id) => format!("qw:{id}"),
+            Cb::Aftercare(id) => format!("qa:{id}"),
+            Cb::CategoryAsk(id) => format!("qk:{id}"),
+            Cb::SetCategory { request, category } => format!("qc:{request}:{category}"),
+            Cb::PauseIntake(r) => format!("qi:{r}"),
+            Cb::ResumeIntake(r) => format!("qo:{r}"),
         }
     }
 
@@ -224,6 +251,21 @@ impl Cb {
                     range: range.parse().ok().filter(|r| *r < 10)?,
                 }
             }
+            "qy" => Cb::ReceiptRight(id()?),
+            "qn" => Cb::ReceiptWrong(id()?),
+            "qp" => Cb::Repaid(id()?),
+            "qw" => Cb::Worried(id()?),
+            "qa" => Cb::Aftercare(id()?),
+            "qk" => Cb::CategoryAsk(id()?),
+            "qc" => {
+                let (request, category) = rest.split_once(':')?;
+                Cb::SetCategory {
+                    request: request.parse().ok().filter(|r: &i64| *r > 0)?,
+                    category: category.parse().ok().filter(|c| *c < 100)?,
+                }
+            }
+            "qi" => Cb::PauseIntake(id()?),
+            "qo" => Cb::ResumeIntake(id()?),
             _ => return None,
         })
     }
@@ -281,6 +323,18 @@ mod tests {
                 region: 95,
                 range: 9,
             },
+            Cb::ReceiptRight(big),
+            Cb::ReceiptWrong(big),
+            Cb::Repaid(big),
+            Cb::Worried(big),
+            Cb::Aftercare(big),
+            Cb::CategoryAsk(big),
+            Cb::SetCategory {
+                request: big,
+                category: 99,
+            },
+            Cb::PauseIntake(95),
+            Cb::ResumeIntake(95),
         ];
         for cb in all {
             let data = cb.encode();
@@ -303,6 +357,10 @@ mod tests {
             "l:de",
             "pe:z",
             "tp:99999999",
+            "qc:5",
+            "qc:5:100",
+            "qc:0:1",
+            "qp:-1",
             &"c:1".repeat(30),
         ] {
             assert_eq!(Cb::parse(data), None, "{data}");

@@ -33,6 +33,10 @@ pub enum Command {
     Export,
     BindRegion,
     UnbindRegion,
+    /// Reimbursements due, with a Repaid button each.
+    Receipts,
+    /// Pause or resume new requests in a region.
+    Intake,
     /// A command this bot does not know (or one addressed to another bot in a group).
     Unknown,
 }
@@ -77,6 +81,8 @@ impl Command {
             "export" => Command::Export,
             "bind_region" => Command::BindRegion,
             "unbind_region" => Command::UnbindRegion,
+            "receipts" => Command::Receipts,
+            "intake" => Command::Intake,
             _ => Command::Unknown,
         })
     }
@@ -128,6 +134,7 @@ pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> H
                 .is_empty()
             {
                 text = format!("{text}\n\n{}", ctx.t(lang, "help-lead"));
+                text = format!("{text}\n{}", ctx.t(lang, "help-lead-aftercare"));
             }
             if ctx.is_admin(person.id) {
                 text = format!("{text}\n\n{}", ctx.t(lang, "help-operator"));
@@ -152,6 +159,8 @@ pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> H
         Command::Requests => super::lead::requests(ctx, person).await,
         Command::Digest => crate::jobs::digest::send_now(ctx, person).await,
         Command::Export => super::export::start(ctx, person).await,
+        Command::Receipts => super::aftercare::receipts(ctx, person).await,
+        Command::Intake => super::intake::intake(ctx, person).await,
         Command::BindRegion | Command::UnbindRegion => {
             let text = ctx.t(lang, "club-bind-in-group");
             ctx.respond(person.id, Next::Keep, vec![ctx.reply(person, text, None)])
@@ -177,6 +186,9 @@ fn reask(ctx: &Ctx, person: &Person, state: &State) -> Option<crate::outbox::Out
             let (text, markup) = requester::ask(ctx, person.lang, *step, draft, None);
             Some(ctx.reply(person, text, Some(markup)))
         }
+        State::Aftercare { .. } | State::IntakePause { .. } | State::VoiceRequest { .. } => {
+            super::aftercare::reask(ctx, person, state)
+        }
         State::Volunteer { .. } | State::InviteLead { .. } => None,
     }
 }
@@ -195,6 +207,10 @@ pub async fn cancel_dialogue(ctx: &Ctx, person: &Person) -> HandlerResult {
 
 /// A message with no dialogue going on: the main menu's buttons, or a gentle pointer to them.
 pub async fn on_idle_message(ctx: &Ctx, person: &Person, msg: &Message) -> HandlerResult {
+    if let Some(voice) = msg.voice() {
+        // Someone who cannot type: one voice message is enough to ask for help.
+        return super::intake::voice_start(ctx, person, &voice.file.id.0).await;
+    }
     let text = msg.text().unwrap_or_default();
     let is = |k: &str| ctx.i18n.is_label(text, k);
     if is("menu-need-help") {

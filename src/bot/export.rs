@@ -134,13 +134,20 @@ fn cell(text: &str) -> String {
     }
 }
 
+/// "350,50" / "350.50": an amount as a spreadsheet reads it in the file's language (no ₽, no
+/// grouping).
+fn money(lang: Lang, minor: i64) -> String {
+    let point = if lang == Lang::Ru { ',' } else { '.' };
+    format!("{}{point}{:02}", minor / 100, minor % 100)
+}
+
 /// A label without its emoji signpost ("🛒 Groceries" → "Groceries"): cells are for sorting.
 fn plain(text: &str) -> String {
     text.trim_start_matches(|c: char| !c.is_alphanumeric())
         .to_owned()
 }
 
-const COLUMNS: [&str; 15] = [
+const COLUMNS: [&str; 19] = [
     "export-col-number",
     "export-col-created",
     "export-col-status",
@@ -156,6 +163,10 @@ const COLUMNS: [&str; 15] = [
     "export-col-done-at",
     "export-col-finished-at",
     "export-col-details",
+    "export-col-spent",
+    "export-col-amount-answer",
+    "export-col-reimbursement",
+    "export-col-repaid-at",
 ];
 
 /// The CSV file: UTF-8 with a BOM (so Excel reads Cyrillic), a header row in the lead's
@@ -203,6 +214,17 @@ pub fn csv_file(
             time(r.done_at),
             time(r.finished_at),
             details,
+            r.spent_minor.map(|m| money(lang, m)).unwrap_or_default(),
+            r.receipt_answer
+                .as_deref()
+                .map(|a| i18n.t(lang, &format!("export-amount-{a}")))
+                .unwrap_or_default(),
+            match (r.spent_minor, r.receipts_due) {
+                (None, _) => String::new(),
+                (Some(_), 0) => i18n.t(lang, "export-reimbursement-repaid"),
+                (Some(_), _) => i18n.t(lang, "export-reimbursement-due"),
+            },
+            time(r.repaid_at),
         ];
         w.write_record(&record).map_err(|e| fail(&e))?;
     }
@@ -459,6 +481,10 @@ mod tests {
             finished_at: None,
             details: None,
             has_voice: true,
+            spent_minor: Some(35_050),
+            receipt_answer: Some("disputed".into()),
+            receipts_due: 1,
+            repaid_at: None,
         }
     }
 
@@ -482,6 +508,8 @@ mod tests {
         assert_eq!(&r[7], "Lenina 5; flat \"12\"");
         assert_eq!(&r[8], "'+79123456789");
         assert_eq!(&r[14], "voice message");
+        assert_eq!(&r[15], "350.50");
+        assert_eq!(&r[17], "due");
         assert!(text.contains("\r\n"));
 
         let ru = csv_file(&i18n, Lang::Ru, tz, &[row(7)]).unwrap();
@@ -493,5 +521,6 @@ mod tests {
         let r = reader.records().next().unwrap().unwrap();
         assert_eq!(&r[3], "Лекарства");
         assert_eq!(&r[7], "Lenina 5; flat \"12\"");
+        assert_eq!(&r[15], "350,50");
     }
 }

@@ -757,6 +757,13 @@ fn requests_message(
             )),
             _ => {}
         }
+        // A voice-only request of kind "other" (a quick voice request): its kind can be set.
+        if r.details.is_none() && r.category() == crate::domain::Category::Other {
+            row.push((
+                ctx.i18n.f(lang, "btn-category-n", &args![("id", r.id)]),
+                Cb::CategoryAsk(r.id),
+            ));
+        }
         buttons.push(row);
         if matches!(r.status(), Status::Open | Status::Claimed) {
             buttons.push(vec![

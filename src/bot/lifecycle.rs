@@ -40,10 +40,13 @@ async fn answer_key(ctx: &Ctx, person: &Person, q: &CallbackQuery, key: &str) ->
 }
 
 fn held_buttons(ctx: &Ctx, person: &Person, id: i64) -> teloxide::types::InlineKeyboardMarkup {
-    inline(vec![vec![
-        (ctx.t(person.lang, "btn-mark-done"), Cb::Done(id)),
-        (ctx.t(person.lang, "btn-release"), Cb::ReleaseAsk(id)),
-    ]])
+    inline(vec![
+        vec![
+            (ctx.t(person.lang, "btn-mark-done"), Cb::Done(id)),
+            (ctx.t(person.lang, "btn-release"), Cb::ReleaseAsk(id)),
+        ],
+        vec![(ctx.t(person.lang, "btn-worried"), Cb::Worried(id))],
+    ])
 }
 
 /// The full details, for the volunteer who holds the request.
@@ -54,7 +57,9 @@ pub async fn details_for_claimer(
     row: &RequestRow,
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
     let requester_name = db::users::first_name(conn, row.requester_id).await?;
-    let text = render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, &requester_name);
+    let mut text =
+        render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, &requester_name);
+    text.push_str(&super::aftercare::notes_for_claimer(ctx, conn, person.lang, row).await?);
     let details = Payload::Details {
         request_id: row.id,
         text,
@@ -201,6 +206,7 @@ pub async fn done(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Han
     clear_pressed(&mut tx, q).await?;
     let text = ctx.i18n.f(person.lang, "done-ok", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
+    super::aftercare::after_done(ctx, &mut tx, person, &row).await?;
     ctx.doorbell.commit(tx).await?;
     ctx.jobs_bell.ring();
     ctx.answer_callback(q, None, false).await;

@@ -1,10 +1,12 @@
 //! The Telegram adapter: who is writing, where they are in a dialogue, and which handler answers.
 
 pub mod admin;
+pub mod aftercare;
 pub mod callbacks;
 pub mod club;
 pub mod commands;
 pub mod export;
+pub mod intake;
 pub mod keyboards;
 pub mod lead;
 pub mod lifecycle;
@@ -284,6 +286,7 @@ async fn on_private_message(ctx: Ctx, person: Person, msg: Message, state: State
 }
 
 async fn route_message(ctx: &Ctx, person: &Person, msg: &Message, state: State) -> HandlerResult {
+    let state = aftercare::let_go(ctx, person, msg, state).await?;
     if let Some(text) = msg.text()
         && let Some(cmd) = commands::Command::parse(text, &ctx.bot_username)
     {
@@ -298,6 +301,15 @@ async fn route_message(ctx: &Ctx, person: &Person, msg: &Message, state: State) 
             volunteer::on_message(ctx, person, msg, step, draft).await
         }
         State::InviteLead { picker } => admin::on_invite_region(ctx, person, msg, picker).await,
+        State::Aftercare {
+            request_id,
+            step,
+            amount_minor,
+        } => aftercare::on_message(ctx, person, msg, request_id, step, amount_minor).await,
+        State::IntakePause { region_id } => {
+            intake::on_pause_message(ctx, person, msg, region_id).await
+        }
+        State::VoiceRequest { .. } => intake::on_voice_message(ctx, person, msg, state).await,
     }
 }
 
@@ -353,6 +365,17 @@ async fn callbacks_route(
         Cb::Export { region, range } => export::send(ctx, person, q, region, range).await,
         Cb::DeleteMe => privacy::erase(ctx, person, q).await,
         Cb::DeleteKeep => privacy::keep(ctx, person, q).await,
+        Cb::ReceiptRight(id) => aftercare::answer_receipt(ctx, person, q, id, true).await,
+        Cb::ReceiptWrong(id) => aftercare::answer_receipt(ctx, person, q, id, false).await,
+        Cb::Repaid(id) => aftercare::repaid(ctx, person, q, id).await,
+        Cb::Worried(id) => aftercare::worried(ctx, person, q, id, state).await,
+        Cb::Aftercare(id) => aftercare::start_later(ctx, person, q, id, state).await,
+        Cb::CategoryAsk(id) => intake::category_ask(ctx, person, q, id).await,
+        Cb::SetCategory { request, category } => {
+            intake::set_category(ctx, person, q, request, category).await
+        }
+        Cb::PauseIntake(region) => intake::pause_ask(ctx, person, q, region, state).await,
+        Cb::ResumeIntake(region) => intake::resume(ctx, person, q, region).await,
     }
 }
 

@@ -45,11 +45,12 @@ fn row_when(i18n: &I18n, lang: Lang, r: &RequestRow) -> String {
 
 /// "Pskov, Pskov Oblast": settlement and region, never the street.
 fn place(regions: &Regions, lang: Lang, r: &RequestRow) -> String {
-    format!(
-        "{}, {}",
-        escape(&r.settlement),
-        escape(&region(regions, lang, r.region_id))
-    )
+    let region = escape(&region(regions, lang, r.region_id));
+    // A quick voice request has no town: the voice message says where.
+    if r.settlement.is_empty() {
+        return region;
+    }
+    format!("{}, {region}", escape(&r.settlement))
 }
 
 fn details(i18n: &I18n, lang: Lang, r: &RequestRow, max_chars: usize) -> String {

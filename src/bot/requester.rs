@@ -20,7 +20,10 @@ use crate::i18n::Lang;
 
 /// A requester with MAX_OPEN_REQUESTS unfinished requests is asked to wait (a public bot meets
 /// spam; a person in real need rarely has that many at once).
-async fn too_many_open(ctx: &Ctx, person: &Person) -> Result<Option<String>, sqlx::Error> {
+pub(super) async fn too_many_open(
+    ctx: &Ctx,
+    person: &Person,
+) -> Result<Option<String>, sqlx::Error> {
     let open = db::requests::unfinished_of(&ctx.pool, person.id).await?;
     let max = i64::from(ctx.config.max_open_requests);
     Ok((open >= max).then(|| {
@@ -240,7 +243,16 @@ pub async fn on_message(
     if step == ReqStep::Confirm && ctx.i18n.is_label(text, "btn-confirm") {
         return submit(ctx, person, draft).await;
     }
+    let before = draft.clone();
     match answer(ctx, lang, msg, step, &mut draft) {
+        Outcome::Next(_)
+            if step == ReqStep::Region
+                && let Some(notice) =
+                    super::intake::paused_notice(ctx, lang, draft.region_id).await? =>
+        {
+            // The club takes no new requests there now: its message, and the region question again.
+            stay_or_go(ctx, person, step, before, Some(notice)).await
+        }
         Outcome::Next(mut next) => {
             // Changing one answer: after it (and its follow-up question) comes the summary again.
             let follow_up = step == ReqStep::Change
@@ -539,6 +551,17 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
                 vec![ctx.reply(person, text, Some(menu))],
             )
             .await;
+    }
+    // Paused since the region was chosen: the same notice, and the region question again.
+    if let Some(notice) =
+        super::intake::paused_notice(ctx, person.lang, Some(new.region_id)).await?
+    {
+        let draft = RequestDraft {
+            editing: true,
+            picker: Default::default(),
+            ..d
+        };
+        return stay_or_go(ctx, person, ReqStep::Region, draft, Some(notice)).await;
     }
     let menu = ctx.main_menu(person).await?;
     let mut tx = ctx.begin().await?;

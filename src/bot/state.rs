@@ -18,6 +18,40 @@ pub enum State {
     },
     /// An operator choosing the region of a lead invitation.
     InviteLead { picker: RegionPicker },
+    /// After a visit: receipt, note for the next volunteer, worry (see `bot::aftercare`).
+    Aftercare {
+        request_id: i64,
+        step: AfterStep,
+        #[serde(default)]
+        amount_minor: Option<i64>,
+    },
+    /// A club lead typing what people are told while a region's intake is paused.
+    IntakePause { region_id: i64 },
+    /// A quick request: one voice message, then region and phone (see `bot::intake`).
+    VoiceRequest {
+        file_id: String,
+        step: VoiceStep,
+        #[serde(default)]
+        region_id: Option<i64>,
+        #[serde(default)]
+        picker: RegionPicker,
+    },
+}
+
+/// The optional questions after Done, one at a time; each can be skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AfterStep {
+    Amount,
+    Photo,
+    Note,
+    Worried,
+    Concern,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VoiceStep {
+    Region,
+    Phone,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

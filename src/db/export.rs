@@ -25,6 +25,15 @@ pub struct ExportRow {
     pub finished_at: Option<i64>,
     pub details: Option<String>,
     pub has_voice: bool,
+    /// What the volunteer spent (all receipts, kopecks), if anything.
+    pub spent_minor: Option<i64>,
+    /// The requester's answer about the amount: "disputed" if any receipt was, else "asked" if
+    /// any is unanswered, else "confirmed".
+    pub receipt_answer: Option<String>,
+    /// Receipts not repaid yet.
+    pub receipts_due: i64,
+    /// When the last receipt was repaid.
+    pub repaid_at: Option<i64>,
 }
 
 /// Every status is named so that SQLite seeks `(region_id, status, created_at)` once per status
@@ -42,7 +51,14 @@ const REQUESTS_CREATED: &str =
                     (SELECT MAX(e.at) FROM request_events e
                      WHERE e.request_id = r.id AND +e.kind IN ('closed', 'cancelled')),
                     r.updated_at) END AS finished_at,
-                r.details, r.voice_file_id IS NOT NULL AS has_voice
+                r.details, r.voice_file_id IS NOT NULL AS has_voice,
+                (SELECT SUM(c.amount_minor) FROM receipts c WHERE c.request_id = r.id) AS spent_minor,
+                (SELECT CASE WHEN MAX(c.answer = 'disputed') THEN 'disputed'
+                             WHEN MAX(c.answer = 'asked') THEN 'asked' ELSE 'confirmed' END
+                 FROM receipts c WHERE c.request_id = r.id HAVING COUNT(*) > 0) AS receipt_answer,
+                (SELECT COUNT(*) FROM receipts c WHERE c.request_id = r.id AND c.repaid_at IS NULL)
+                    AS receipts_due,
+                (SELECT MAX(c.repaid_at) FROM receipts c WHERE c.request_id = r.id) AS repaid_at
          FROM help_requests r
          LEFT JOIN volunteers v ON v.user_id = r.claimed_by
          LEFT JOIN users u ON u.id = r.claimed_by

@@ -1,5 +1,6 @@
 //! Every SQL statement of the bot lives below this module.
 
+pub mod aftercare;
 pub mod dialogues;
 pub mod digests;
 pub mod export;

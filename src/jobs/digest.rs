@@ -200,6 +200,8 @@ struct DigestData {
     held_total: i64,
     pending: i64,
     totals: Vec<(String, i64)>,
+    /// Reimbursements due and made, concerns raised (bot::aftercare).
+    aftercare: db::aftercare::DigestFigures,
 }
 
 /// The digest's messages: the text, and on `chart_until` (a Monday) the chart of the four weeks
@@ -228,6 +230,7 @@ async fn build(
         held_total,
         pending: digests::pending_volunteers(conn, region.id).await?,
         totals: digests::totals(conn, region.id).await?,
+        aftercare: db::aftercare::digest_figures(conn, region.id, span.from, span.to).await?,
     };
     let chart_data = match chart_until {
         Some(until) => {
@@ -419,6 +422,7 @@ fn render_with(
     } else {
         n("digest-pending", data.pending)
     });
+    out.extend(aftercare_lines(i18n, lang, &data.aftercare));
     out.push(String::new());
 
     let total = |status: &str| {
@@ -441,6 +445,33 @@ fn render_with(
         ],
     ));
     out.join("\n")
+}
+
+/// Reimbursements due (count and sum) and made in the period, concerns raised in the period.
+fn aftercare_lines(i18n: &I18n, lang: Lang, a: &db::aftercare::DigestFigures) -> Vec<String> {
+    let money = |minor| crate::domain::money::Amount::from_minor(minor).display(lang == Lang::Ru);
+    let mut lines = vec![if a.due == 0 {
+        i18n.t(lang, "digest-receipts-none")
+    } else {
+        i18n.f(
+            lang,
+            "digest-receipts-due",
+            &args![("n", a.due), ("sum", money(a.due_minor))],
+        )
+    }];
+    if a.repaid > 0 {
+        lines.push(i18n.f(
+            lang,
+            "digest-receipts-repaid",
+            &args![("n", a.repaid), ("sum", money(a.repaid_minor))],
+        ));
+    }
+    lines.push(if a.concerns == 0 {
+        i18n.t(lang, "digest-concerns-none")
+    } else {
+        i18n.f(lang, "digest-concerns", &args![("n", a.concerns)])
+    });
+    lines
 }
 
 fn category(i18n: &I18n, lang: Lang, code: &str) -> String {

@@ -61,6 +61,9 @@ async fn purge_due(ctx: &Ctx, now: i64, ended_before: i64) -> Result<(), sqlx::E
     loop {
         let mut tx = db::begin_write(&ctx.pool).await?;
         let n = db::privacy::purge_ended(&mut tx, now, ended_before, BATCH).await?;
+        if n > 0 {
+            db::aftercare::purge_with_requests(&mut tx).await?;
+        }
         tx.commit().await?;
         total += n;
         if n < BATCH as u64 {

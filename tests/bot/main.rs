@@ -1,6 +1,7 @@
 //! One integration-test binary: the real bot against a fake Telegram Bot API.
 
 mod abuse;
+mod aftercare;
 mod bad_input;
 mod club;
 mod core_flow;

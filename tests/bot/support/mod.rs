@@ -442,6 +442,14 @@ impl TestUser {
         ]}))
     }
 
+    /// Sends a photo whose largest size has this `file_id` (e.g. a receipt the bot passes on).
+    pub async fn send_photo_with(&self, file_id: &str) -> i64 {
+        self.push_message(json!({"photo": [
+            {"file_id": format!("{file_id}-s"), "file_unique_id": format!("u-{file_id}-s"), "width": 90, "height": 67, "file_size": 1200},
+            {"file_id": file_id, "file_unique_id": format!("u-{file_id}"), "width": 800, "height": 600, "file_size": 64000},
+        ]}))
+    }
+
     pub async fn send_location(&self) -> i64 {
         self.push_message(json!({"location": {"latitude": 55.7558, "longitude": 37.6173}}))
     }
