@@ -1,6 +1,7 @@
 //! Inline-button data, at most 64 bytes. A press is a request from an untrusted client: every
 //! handler re-checks on the server that this person may do this to this request now.
 
+use crate::domain::door::Eta;
 use crate::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +91,20 @@ pub enum Cb {
     /// /delete_me confirmed, or not.
     DeleteMe,
     DeleteKeep,
+    // At the door and in between (bot/door.rs, bot/relay.rs).
+    /// 🚶 On my way: ask when, then tell.
+    OnMyWayAsk(i64),
+    OnMyWay(i64, Eta),
+    /// 💬 Write to the other side of a taken request.
+    RelayStart(i64),
+    /// The author of a request made for someone else shares it with family, or stops.
+    Share(i64),
+    Unshare(i64),
+    /// Follow the request behind a share link's code (the code, not the request: a forged
+    /// request number must not let anyone follow).
+    Follow(i64),
+    FollowDecline,
+    Unfollow(i64),
 }
 
 /// Why a lead closes a request that nobody should take.
@@ -148,6 +163,14 @@ impl Cb {
             Cb::Export { region, range } => format!("xe:{region}:{range}"),
             Cb::DeleteMe => "dm:y".to_owned(),
             Cb::DeleteKeep => "dm:n".to_owned(),
+            Cb::OnMyWayAsk(id) => format!("w:{id}"),
+            Cb::OnMyWay(id, eta) => format!("wt:{id}:{}", eta.index()),
+            Cb::RelayStart(id) => format!("m:{id}"),
+            Cb::Share(id) => format!("sh:{id}"),
+            Cb::Unshare(id) => format!("us:{id}"),
+            Cb::Follow(code) => format!("fo:{code}"),
+            Cb::FollowDecline => "fo:n".to_owned(),
+            Cb::Unfollow(id) => format!("uf:{id}"),
         }
     }
 
@@ -224,6 +247,18 @@ impl Cb {
                     range: range.parse().ok().filter(|r| *r < 10)?,
                 }
             }
+            "w" => Cb::OnMyWayAsk(id()?),
+            "wt" => {
+                let (id, eta) = rest.split_once(':')?;
+                let id = id.parse::<i64>().ok().filter(|id| *id > 0)?;
+                Cb::OnMyWay(id, *Eta::ALL.get(eta.parse::<usize>().ok()?)?)
+            }
+            "m" => Cb::RelayStart(id()?),
+            "sh" => Cb::Share(id()?),
+            "us" => Cb::Unshare(id()?),
+            "fo" if rest == "n" => Cb::FollowDecline,
+            "fo" => Cb::Follow(id()?),
+            "uf" => Cb::Unfollow(id()?),
             _ => return None,
         })
     }
@@ -281,6 +316,16 @@ mod tests {
                 region: 95,
                 range: 9,
             },
+            Cb::DeleteMe,
+            Cb::DeleteKeep,
+            Cb::OnMyWayAsk(big),
+            Cb::OnMyWay(big, Eta::LaterToday),
+            Cb::RelayStart(big),
+            Cb::Share(big),
+            Cb::Unshare(big),
+            Cb::Follow(big),
+            Cb::FollowDecline,
+            Cb::Unfollow(big),
         ];
         for cb in all {
             let data = cb.encode();
@@ -303,6 +348,12 @@ mod tests {
             "l:de",
             "pe:z",
             "tp:99999999",
+            "wt:5:4",
+            "wt:5",
+            "fo:",
+            "fo:x",
+            "fo:-1",
+            "m:0",
             &"c:1".repeat(30),
         ] {
             assert_eq!(Cb::parse(data), None, "{data}");

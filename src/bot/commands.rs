@@ -89,6 +89,9 @@ pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> H
         Command::Start(Some(payload)) if payload.starts_with("lead_") => {
             super::admin::redeem_invite(ctx, person, &payload["lead_".len()..]).await
         }
+        Command::Start(Some(payload)) if payload.starts_with("f_") => {
+            super::door::open_link(ctx, person, &payload["f_".len()..]).await
+        }
         Command::Start(_) => {
             let menu = ctx.main_menu(person).await?;
             let text = ctx.i18n.f(
@@ -177,6 +180,7 @@ fn reask(ctx: &Ctx, person: &Person, state: &State) -> Option<crate::outbox::Out
             let (text, markup) = requester::ask(ctx, person.lang, *step, draft, None);
             Some(ctx.reply(person, text, Some(markup)))
         }
+        State::Relay { request_id } => Some(super::relay::prompt_again(ctx, person, *request_id)),
         State::Volunteer { .. } | State::InviteLead { .. } => None,
     }
 }

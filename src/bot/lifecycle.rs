@@ -6,6 +6,7 @@ use teloxide::types::CallbackQuery;
 use teloxide::utils::html::escape;
 
 use super::callbacks::{Cb, ReleaseReason};
+use super::door::{self, Change};
 use super::keyboards::{inline, inline_markup};
 use super::{Ctx, Next, Person, notify, render};
 use crate::args;
@@ -40,10 +41,13 @@ async fn answer_key(ctx: &Ctx, person: &Person, q: &CallbackQuery, key: &str) ->
 }
 
 fn held_buttons(ctx: &Ctx, person: &Person, id: i64) -> teloxide::types::InlineKeyboardMarkup {
-    inline(vec![vec![
-        (ctx.t(person.lang, "btn-mark-done"), Cb::Done(id)),
-        (ctx.t(person.lang, "btn-release"), Cb::ReleaseAsk(id)),
-    ]])
+    inline(vec![
+        vec![
+            (ctx.t(person.lang, "btn-mark-done"), Cb::Done(id)),
+            (ctx.t(person.lang, "btn-release"), Cb::ReleaseAsk(id)),
+        ],
+        super::door::held_row(ctx, person.lang, id),
+    ])
 }
 
 /// The full details, for the volunteer who holds the request.
@@ -78,6 +82,7 @@ pub async fn details_for_claimer(
             },
         });
     }
+    outs.extend(super::door::code_word_for_volunteer(ctx, tx, person, row.id).await?);
     Ok(outs)
 }
 
@@ -132,6 +137,7 @@ pub async fn hand_over(
     volunteer: &Person,
 ) -> Result<(), sqlx::Error> {
     let (i18n, me, id) = (&ctx.i18n, volunteer.id, claimed.id);
+    super::door::new_code_word(tx, claimed).await?;
     notify::close_pushes(tx, id, true, |lang, chat| {
         if chat == me {
             i18n.f(lang, "push-taken-by-you", &args![("id", id)])
@@ -155,7 +161,8 @@ pub async fn hand_over(
         tx,
         &Outgoing::text(claimed.requester_id, Priority::Reply, text, None),
     )
-    .await
+    .await?;
+    super::door::claimed(ctx, tx, claimed, &volunteer_name).await
 }
 
 /// Why a transition on `id` by this volunteer did not happen.
@@ -198,6 +205,7 @@ pub async fn done(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Han
         i18n.f(lang, "push-done", &args![("id", id)])
     })
     .await?;
+    door::changed(ctx, &mut tx, id, Change::Done).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx.i18n.f(person.lang, "done-ok", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
@@ -254,6 +262,7 @@ pub async fn release(
         None,
     )
     .await?;
+    door::changed(ctx, &mut tx, id, Change::Reopened).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx.i18n.f(person.lang, "release-ok", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
@@ -302,6 +311,7 @@ pub async fn got_help(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) ->
         )
         .await?;
     }
+    door::changed(ctx, &mut tx, id, Change::Closed).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx
         .i18n
@@ -330,6 +340,7 @@ pub async fn not_yet(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> 
     super::lead::alert_leads(ctx, &mut tx, &before, "alert-not-yet", 0, None).await?;
     notify::retract_details(ctx, &mut tx, id).await?;
     notify::push_request(ctx, &mut tx, &row, &exclude).await?;
+    door::changed(ctx, &mut tx, id, Change::Reopened).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx
         .i18n
@@ -408,6 +419,7 @@ pub async fn cancel(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> H
     {
         notify::tell(&mut tx, ctx, volunteer, "cancel-volunteer", id, None).await?;
     }
+    door::changed(ctx, &mut tx, id, Change::Cancelled).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx.i18n.f(person.lang, "cancel-ok", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, Some(menu))).await?;

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod callbacks;
 pub mod club;
 pub mod commands;
+pub mod door;
 pub mod export;
 pub mod keyboards;
 pub mod lead;
@@ -13,6 +14,7 @@ pub mod notify;
 pub mod paging;
 pub mod privacy;
 pub mod regions;
+pub mod relay;
 pub mod render;
 pub mod requester;
 pub mod state;
@@ -298,6 +300,7 @@ async fn route_message(ctx: &Ctx, person: &Person, msg: &Message, state: State) 
             volunteer::on_message(ctx, person, msg, step, draft).await
         }
         State::InviteLead { picker } => admin::on_invite_region(ctx, person, msg, picker).await,
+        State::Relay { request_id } => relay::on_message(ctx, person, msg, request_id).await,
     }
 }
 
@@ -353,6 +356,14 @@ async fn callbacks_route(
         Cb::Export { region, range } => export::send(ctx, person, q, region, range).await,
         Cb::DeleteMe => privacy::erase(ctx, person, q).await,
         Cb::DeleteKeep => privacy::keep(ctx, person, q).await,
+        Cb::OnMyWayAsk(id) => door::on_my_way_ask(ctx, person, q, id).await,
+        Cb::OnMyWay(id, eta) => door::on_my_way(ctx, person, q, id, eta).await,
+        Cb::RelayStart(id) => relay::start(ctx, person, q, id, state).await,
+        Cb::Share(id) => door::share(ctx, person, q, id).await,
+        Cb::Unshare(id) => door::unshare(ctx, person, q, id).await,
+        Cb::Follow(code) => door::follow(ctx, person, q, code).await,
+        Cb::FollowDecline => door::follow_decline(ctx, person, q).await,
+        Cb::Unfollow(id) => door::unfollow(ctx, person, q, id).await,
     }
 }
 

@@ -18,6 +18,9 @@ pub enum State {
     },
     /// An operator choosing the region of a lead invitation.
     InviteLead { picker: RegionPicker },
+    /// Writing to the other side of a taken request through the bot (bot/relay.rs): each message
+    /// goes to the volunteer, or to the person who asked, of this request.
+    Relay { request_id: i64 },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
