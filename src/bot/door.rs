@@ -60,27 +60,26 @@ pub async fn new_code_word(tx: &mut Tx, row: &RequestRow) -> Result<(), sqlx::Er
     db::door::set_code_word(tx, row.id, word).await
 }
 
-/// The code word message for the volunteer who holds the request (sent with the details).
-pub async fn code_word_for_volunteer(
+/// The details the volunteer who holds the request gets, with the code word below them: one
+/// message, and the word goes when the details are edited away at the end.
+pub async fn with_code_word(
     ctx: &Ctx,
     tx: &mut Tx,
-    volunteer: &Person,
+    lang: Lang,
     request_id: i64,
-) -> Result<Option<Outgoing>, sqlx::Error> {
-    let Some(word) = db::door::code_word(tx, request_id).await? else {
-        return Ok(None);
-    };
-    let text = ctx.i18n.f(
-        volunteer.lang,
-        "door-code-volunteer",
-        &args![("id", request_id), ("word", word)],
-    );
-    Ok(Some(Outgoing::text(
-        volunteer.id,
-        Priority::Reply,
-        text,
-        None,
-    )))
+    details: String,
+) -> Result<String, sqlx::Error> {
+    Ok(match db::door::code_word(tx, request_id).await? {
+        Some(word) => {
+            let code = ctx.i18n.f(
+                lang,
+                "door-code-volunteer",
+                &args![("id", request_id), ("word", word)],
+            );
+            format!("{details}\n\n{code}")
+        }
+        None => details,
+    })
 }
 
 /// The extra buttons under the details of a held request.
@@ -91,18 +90,22 @@ pub fn held_row(ctx: &Ctx, lang: Lang, id: i64) -> Vec<(String, Cb)> {
     ]
 }
 
-/// After a claim: the person who asked gets the code word (with plain advice, and a way to write
-/// to the volunteer); followers hear who took it.
+/// After a claim: the person who asked hears who is coming (`told`, already in their language)
+/// and, in the same message, the code word with plain advice and a way to write to the
+/// volunteer; followers hear who took it.
 pub async fn claimed(
     ctx: &Ctx,
     tx: &mut Tx,
     row: &RequestRow,
     volunteer_name: &str,
+    told: String,
 ) -> Result<(), sqlx::Error> {
     let id = row.id;
+    let lang = notify::lang_of(tx, row.requester_id).await?;
+    let mut markup = None;
+    let mut text = told;
     if let Some(word) = db::door::code_word(tx, id).await? {
-        let lang = notify::lang_of(tx, row.requester_id).await?;
-        let text = match (&row.beneficiary_name, row.for_whom()) {
+        let code = match (&row.beneficiary_name, row.for_whom()) {
             (Some(name), ForWhom::Other) => ctx.i18n.f(
                 lang,
                 "door-code-author",
@@ -114,16 +117,17 @@ pub async fn claimed(
                 &args![("id", id), ("word", word)],
             ),
         };
-        let write = inline_markup(vec![vec![(
+        text = format!("{text}\n\n{code}");
+        markup = Some(inline_markup(vec![vec![(
             ctx.t(lang, "btn-write-volunteer"),
             Cb::RelayStart(id),
-        )]]);
-        enqueue(
-            tx,
-            &Outgoing::text(row.requester_id, Priority::Reply, text, Some(write)),
-        )
-        .await?;
+        )]]));
     }
+    enqueue(
+        tx,
+        &Outgoing::text(row.requester_id, Priority::Reply, text, markup),
+    )
+    .await?;
     let volunteer = escape(volunteer_name);
     tell_followers(ctx, tx, row, |lang, name| {
         ctx.i18n.f(

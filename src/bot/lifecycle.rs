@@ -59,6 +59,7 @@ pub async fn details_for_claimer(
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
     let requester_name = db::users::first_name(tx, row.requester_id).await?;
     let text = render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, &requester_name);
+    let text = super::door::with_code_word(ctx, tx, person.lang, row.id, text).await?;
     let details = Payload::Details {
         request_id: row.id,
         text,
@@ -82,7 +83,6 @@ pub async fn details_for_claimer(
             },
         });
     }
-    outs.extend(super::door::code_word_for_volunteer(ctx, tx, person, row.id).await?);
     Ok(outs)
 }
 
@@ -157,12 +157,7 @@ pub async fn hand_over(
         "requester-claimed",
         &args![("id", id), ("name", escape(&volunteer_name))],
     );
-    enqueue(
-        tx,
-        &Outgoing::text(claimed.requester_id, Priority::Reply, text, None),
-    )
-    .await?;
-    super::door::claimed(ctx, tx, claimed, &volunteer_name).await
+    super::door::claimed(ctx, tx, claimed, &volunteer_name, text).await
 }
 
 /// Why a transition on `id` by this volunteer did not happen.

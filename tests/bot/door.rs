@@ -132,7 +132,7 @@ async fn the_code_word_reaches_the_requester_and_the_claimer_and_nobody_else() {
     group.expect_text(&format!("№{id}")).await;
     expect_push(&boris, id).await;
     let push = expect_push(&anna, id).await;
-    take(&anna, &push, id).await;
+    let theirs = take(&anna, &push, id).await;
 
     let word = code_word(&app, id).await.expect("a code word is stored");
     assert!(
@@ -140,10 +140,13 @@ async fn the_code_word_reaches_the_requester_and_the_claimer_and_nobody_else() {
             .contains(&word.as_str()),
         "{word} is not one of the English words"
     );
-    let told = maria
-        .expect_text(&format!("Code word for request #{id}"))
-        .await;
-    assert!(told.text.contains(&word), "{}", told.text);
+    // One message: who is coming, and the word.
+    let told = maria.expect_text("has taken your request").await;
+    assert!(
+        told.text.contains(&format!("Code word for request #{id}")) && told.text.contains(&word),
+        "{}",
+        told.text
+    );
     assert!(
         told.text.contains("Don't open to anyone who can't")
             && told.text.contains("won't need to come in"),
@@ -151,11 +154,13 @@ async fn the_code_word_reaches_the_requester_and_the_claimer_and_nobody_else() {
         told.text
     );
     assert!(told.has_button("Write to the volunteer"));
-    let theirs = anna
-        .expect_text(&format!("Code word for request #{id}"))
-        .await;
+    // With the details, so it goes when they are edited away.
     assert!(
-        theirs.text.contains(&word) && theirs.text.contains(&format!("the number {id}")),
+        theirs
+            .text
+            .contains(&format!("Code word for request #{id}"))
+            && theirs.text.contains(&word)
+            && theirs.text.contains(&format!("the number {id}")),
         "{}",
         theirs.text
     );
@@ -185,7 +190,7 @@ async fn a_new_code_word_in_the_requesters_language_when_the_request_changes_han
     speak_russian(&maria).await;
 
     let push = expect_push(&anna, id).await;
-    take(&anna, &push, id).await;
+    let details = take(&anna, &push, id).await;
     let first = code_word(&app, id).await.unwrap();
     assert!(
         first.chars().all(|c| ('А'..='Я').contains(&c)),
@@ -200,15 +205,12 @@ async fn a_new_code_word_in_the_requesters_language_when_the_request_changes_han
         told.text
     );
 
-    let details = anna
-        .expect_text(&format!("Code word for request #{id}"))
-        .await;
+    assert!(details.text.contains(&first));
     anna.press(&details, &format!("r:{id}")).await;
     let why = anna.expect_text("Why are you giving").await;
     anna.press(&why, &format!("rr:{id}:0")).await;
-    anna.expect_text(&format!("#{id}")).await;
     let push = expect_push(&boris, id).await;
-    take(&boris, &push, id).await;
+    let theirs = take(&boris, &push, id).await;
 
     let second = code_word(&app, id).await.unwrap();
     assert_ne!(first, second, "a new holder gets a new word");
@@ -216,10 +218,15 @@ async fn a_new_code_word_in_the_requesters_language_when_the_request_changes_han
         .expect_text(&format!("Кодовое слово для заявки №{id}"))
         .await;
     assert!(told.text.contains(&second) && !told.text.contains(&first));
-    let theirs = boris
-        .expect_text(&format!("Code word for request #{id}"))
-        .await;
     assert!(theirs.text.contains(&second));
+    drained(&app).await;
+    // Giving it back edited the old details: the old word is gone from the volunteer's chat.
+    let retracted = anna
+        .all_messages()
+        .into_iter()
+        .find(|m| m.is_edit() && m.text.contains("is no longer with you"))
+        .expect("the details were edited away");
+    assert!(!retracted.html.contains(&first), "{}", retracted.describe());
     drained(&app).await;
     assert!(
         !anna.all_messages().iter().any(|m| m.html.contains(&second)),
