@@ -9,6 +9,7 @@
 
 use chrono::Utc;
 use rand::Rng;
+use sqlx::SqliteConnection;
 use teloxide::types::CallbackQuery;
 use teloxide::utils::html::escape;
 
@@ -64,12 +65,12 @@ pub async fn new_code_word(tx: &mut Tx, row: &RequestRow) -> Result<(), sqlx::Er
 /// message, and the word goes when the details are edited away at the end.
 pub async fn with_code_word(
     ctx: &Ctx,
-    tx: &mut Tx,
+    conn: &mut SqliteConnection,
     lang: Lang,
     request_id: i64,
     details: String,
 ) -> Result<String, sqlx::Error> {
-    Ok(match db::door::code_word(tx, request_id).await? {
+    Ok(match db::door::code_word(conn, request_id).await? {
         Some(word) => {
             let code = ctx.i18n.f(
                 lang,

@@ -59,7 +59,7 @@ pub async fn details_for_claimer(
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
     let requester_name = db::users::first_name(conn, row.requester_id).await?;
     let text = render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, &requester_name);
-    let text = super::door::with_code_word(ctx, tx, person.lang, row.id, text).await?;
+    let text = super::door::with_code_word(ctx, conn, person.lang, row.id, text).await?;
     let details = Payload::Details {
         request_id: row.id,
         text,

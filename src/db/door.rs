@@ -1,16 +1,19 @@
 //! At the door and in between: code words, family followers and relayed messages. Every write
 //! runs inside the caller's write transaction.
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::Tx;
 
 /// The request's current code word, if it has one.
-pub async fn code_word(tx: &mut Tx, request_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn code_word(
+    conn: &mut SqliteConnection,
+    request_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
     Ok(
         sqlx::query_scalar::<_, Option<String>>("SELECT code_word FROM help_requests WHERE id = ?")
             .bind(request_id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *conn)
             .await?
             .flatten(),
     )

@@ -209,6 +209,7 @@ async fn a_new_code_word_in_the_requesters_language_when_the_request_changes_han
     anna.press(&details, &format!("r:{id}")).await;
     let why = anna.expect_text("Why are you giving").await;
     anna.press(&why, &format!("rr:{id}:0")).await;
+    anna.expect_text("You gave request").await;
     let push = expect_push(&boris, id).await;
     let theirs = take(&boris, &push, id).await;
 
