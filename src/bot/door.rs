@@ -636,3 +636,31 @@ pub async fn erase(ctx: &Ctx, tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Err
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_positive_numbers_are_link_codes() {
+        assert_eq!(
+            parse_code("1234567890123456789"),
+            Some(1_234_567_890_123_456_789)
+        );
+        for bad in [
+            "",
+            "0",
+            "-5",
+            "12a",
+            "<script>",
+            "99999999999999999999",
+            "1 2",
+        ] {
+            assert_eq!(parse_code(bad), None, "{bad}");
+        }
+        for _ in 0..100 {
+            let code = new_code();
+            assert_eq!(parse_code(&code.to_string()), Some(code));
+        }
+    }
+}

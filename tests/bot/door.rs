@@ -165,6 +165,12 @@ async fn the_code_word_reaches_the_requester_and_the_claimer_and_nobody_else() {
         theirs.text
     );
 
+    // /my shows it again, for someone who forgot it.
+    maria.send_text("/my").await;
+    let my = maria.expect_text("Your requests").await;
+    assert!(my.text.contains(&format!("Code word: {word}")), "{}", my.text);
+    assert!(my.has_button(&format!("Write about #{id}")));
+
     drained(&app).await;
     let leaked: Vec<_> = everything_sent(&app)
         .into_iter()
@@ -302,6 +308,52 @@ async fn on_my_way_tells_the_requester_and_followers_is_recorded_and_counts_as_a
     assert!(
         !ivan.all_messages().iter().any(|m| m.html.contains(&word)),
         "followers never get the code word"
+    );
+
+    // Done, then confirmed: the follower hears both, and then nothing is kept for the door.
+    anna.press(&details, &format!("d:{id}")).await;
+    ivan.expect_text("волонтёр сообщает, что помощь оказана")
+        .await;
+    let ask = olga.expect_text("Did you get").await;
+    olga.press(&ask, &format!("y:{id}")).await;
+    ivan.expect_text(&format!("Заявка №{id} (для: Maria Ivanovna) закрыта"))
+        .await;
+    assert_eq!(followers_of(&app, id).await, 0);
+    assert_eq!(code_word(&app, id).await, None);
+}
+
+#[tokio::test]
+async fn a_request_a_lead_assigns_gets_a_code_word_like_a_taken_one() {
+    let app = TestApp::spawn().await;
+    let lena = seed_lead(&app, 301, "Lena", "en", PSKOV).await;
+    let boris = seed_volunteer(&app, 701, "Boris", "en", PSKOV, &["groceries"]).await;
+    let maria = app.user(101, "Maria", "en");
+    let id = ask_for_help(&maria, &Ask::default()).await;
+    lena.send_text("/requests").await;
+    let list = lena.expect_text("Requests of your regions").await;
+    lena.press(&list, &format!("aa:{id}")).await;
+    let who = lena
+        .expect_text(&format!("Who should take request #{id}?"))
+        .await;
+    lena.press(&who, &format!("as:{id}:701")).await;
+    lena.expect_text(&format!("Request #{id} is now with Boris"))
+        .await;
+
+    let word = code_word(&app, id)
+        .await
+        .expect("an assignment sets a code word");
+    let details = boris
+        .expect_text(&format!("You took request #{id} ·"))
+        .await;
+    assert!(details.text.contains(&word) && details.has_button("On my way"));
+    let told = maria
+        .expect_text("Volunteer Boris has taken your request")
+        .await;
+    assert!(told.text.contains(&word));
+    drained(&app).await;
+    assert!(
+        !lena.all_messages().iter().any(|m| m.html.contains(&word)),
+        "the lead who assigned it does not get the word"
     );
 }
 
