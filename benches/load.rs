@@ -354,7 +354,9 @@ fn spawn_bot(fake: &FakeTelegram, dir: &Path, settings: &[(&str, &str)]) -> Proc
         .env("TELOXIDE_API_URL", fake.url().as_str())
         .env("DATABASE_URL", db_url(dir))
         .envs(settings.iter().copied())
-        .stdout(Stdio::null())
+        // LOAD_RUST_LOG=sqlx::query=debug logs every statement into bot.log (with LOAD_KEEP=1).
+        .envs(std::env::var("LOAD_RUST_LOG").map(|v| ("RUST_LOG", v)))
+        .stdout(file.try_clone().expect("log file"))
         .stderr(file)
         .spawn()
         .expect("the bot starts");
