@@ -168,7 +168,11 @@ async fn the_code_word_reaches_the_requester_and_the_claimer_and_nobody_else() {
     // /my shows it again, for someone who forgot it.
     maria.send_text("/my").await;
     let my = maria.expect_text("Your requests").await;
-    assert!(my.text.contains(&format!("Code word: {word}")), "{}", my.text);
+    assert!(
+        my.text.contains(&format!("Code word: {word}")),
+        "{}",
+        my.text
+    );
     assert!(my.has_button(&format!("Write about #{id}")));
 
     drained(&app).await;
