@@ -448,7 +448,7 @@ fn parse_code(payload: &str) -> Option<i64> {
         .filter(|c| *c > 0)
 }
 
-/// Why this person cannot follow the request behind a link (or `None`: they may).
+/// The request behind a link if this person may follow it, else what to tell them.
 async fn follow_refusal(
     ctx: &Ctx,
     tx: &mut Tx,

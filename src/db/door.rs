@@ -61,7 +61,7 @@ pub async fn link_code(tx: &mut Tx, request_id: i64) -> Result<Option<i64>, sqlx
         .await
 }
 
-/// Which of these requests are shared (for /my).
+/// Whether a request is shared now (for /my).
 pub async fn shared(pool: &SqlitePool, request_id: i64) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM follow_links WHERE request_id = ?")
         .bind(request_id)
