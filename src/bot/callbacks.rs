@@ -1,6 +1,7 @@
 //! Inline-button data, at most 64 bytes. A press is a request from an untrusted client: every
 //! handler re-checks on the server that this person may do this to this request now.
 
+use crate::domain::door::Eta;
 use crate::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,6 +109,20 @@ pub enum Cb {
     },
     PauseIntake(i64),
     ResumeIntake(i64),
+    // At the door and in between (bot/door.rs, bot/relay.rs).
+    /// 🚶 On my way: ask when, then tell.
+    OnMyWayAsk(i64),
+    OnMyWay(i64, Eta),
+    /// 💬 Write to the other side of a taken request.
+    RelayStart(i64),
+    /// The author of a request made for someone else shares it with family, or stops.
+    Share(i64),
+    Unshare(i64),
+    /// Follow the request behind a share link's code (the code, not the request: a forged
+    /// request number must not let anyone follow).
+    Follow(i64),
+    FollowDecline,
+    Unfollow(i64),
 }
 
 /// Why a lead closes a request that nobody should take.
@@ -175,6 +190,14 @@ impl Cb {
             Cb::SetCategory { request, category } => format!("qc:{request}:{category}"),
             Cb::PauseIntake(r) => format!("qi:{r}"),
             Cb::ResumeIntake(r) => format!("qo:{r}"),
+            Cb::OnMyWayAsk(id) => format!("w:{id}"),
+            Cb::OnMyWay(id, eta) => format!("wt:{id}:{}", eta.index()),
+            Cb::RelayStart(id) => format!("m:{id}"),
+            Cb::Share(id) => format!("sh:{id}"),
+            Cb::Unshare(id) => format!("us:{id}"),
+            Cb::Follow(code) => format!("fo:{code}"),
+            Cb::FollowDecline => "fo:n".to_owned(),
+            Cb::Unfollow(id) => format!("uf:{id}"),
         }
     }
 
@@ -266,6 +289,18 @@ impl Cb {
             }
             "qi" => Cb::PauseIntake(id()?),
             "qo" => Cb::ResumeIntake(id()?),
+            "w" => Cb::OnMyWayAsk(id()?),
+            "wt" => {
+                let (id, eta) = rest.split_once(':')?;
+                let id = id.parse::<i64>().ok().filter(|id| *id > 0)?;
+                Cb::OnMyWay(id, *Eta::ALL.get(eta.parse::<usize>().ok()?)?)
+            }
+            "m" => Cb::RelayStart(id()?),
+            "sh" => Cb::Share(id()?),
+            "us" => Cb::Unshare(id()?),
+            "fo" if rest == "n" => Cb::FollowDecline,
+            "fo" => Cb::Follow(id()?),
+            "uf" => Cb::Unfollow(id()?),
             _ => return None,
         })
     }
@@ -335,6 +370,16 @@ mod tests {
             },
             Cb::PauseIntake(95),
             Cb::ResumeIntake(95),
+            Cb::DeleteMe,
+            Cb::DeleteKeep,
+            Cb::OnMyWayAsk(big),
+            Cb::OnMyWay(big, Eta::LaterToday),
+            Cb::RelayStart(big),
+            Cb::Share(big),
+            Cb::Unshare(big),
+            Cb::Follow(big),
+            Cb::FollowDecline,
+            Cb::Unfollow(big),
         ];
         for cb in all {
             let data = cb.encode();
@@ -361,6 +406,12 @@ mod tests {
             "qc:5:100",
             "qc:0:1",
             "qp:-1",
+            "wt:5:4",
+            "wt:5",
+            "fo:",
+            "fo:x",
+            "fo:-1",
+            "m:0",
             &"c:1".repeat(30),
         ] {
             assert_eq!(Cb::parse(data), None, "{data}");

@@ -95,6 +95,9 @@ pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> H
         Command::Start(Some(payload)) if payload.starts_with("lead_") => {
             super::admin::redeem_invite(ctx, person, &payload["lead_".len()..]).await
         }
+        Command::Start(Some(payload)) if payload.starts_with("f_") => {
+            super::door::open_link(ctx, person, &payload["f_".len()..]).await
+        }
         Command::Start(_) => {
             let menu = ctx.main_menu(person).await?;
             let text = ctx.i18n.f(
@@ -189,6 +192,7 @@ fn reask(ctx: &Ctx, person: &Person, state: &State) -> Option<crate::outbox::Out
         State::Aftercare { .. } | State::IntakePause { .. } | State::VoiceRequest { .. } => {
             super::aftercare::reask(ctx, person, state)
         }
+        State::Relay { request_id } => Some(super::relay::prompt_again(ctx, person, *request_id)),
         State::Volunteer { .. } | State::InviteLead { .. } => None,
     }
 }

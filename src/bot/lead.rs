@@ -393,6 +393,7 @@ pub async fn suspend(ctx: &Ctx, person: &Person, q: &CallbackQuery, user: i64) -
         .await?;
         notify::retract_details(ctx, &mut tx, row.id).await?;
         notify::push_request(ctx, &mut tx, row, &[user, row.requester_id]).await?;
+        super::door::changed(ctx, &mut tx, row.id, super::door::Change::Reopened).await?;
     }
     let volunteer_lang = notify::lang_of(&mut tx, user).await?;
     enqueue(
@@ -638,6 +639,7 @@ pub async fn reopen(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> H
     }
     notify::retract_details(ctx, &mut tx, id).await?;
     notify::push_request(ctx, &mut tx, &open, &exclude).await?;
+    super::door::changed(ctx, &mut tx, id, super::door::Change::Reopened).await?;
     let text = ctx.i18n.f(person.lang, "reopened-lead", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
     ctx.doorbell.commit(tx).await?;
@@ -684,6 +686,7 @@ pub async fn close_as(
         CloseReason::Spam => "closed-spam-requester",
     };
     notify::tell(&mut tx, ctx, before.requester_id, key, id, None).await?;
+    super::door::changed(ctx, &mut tx, id, super::door::Change::Cancelled).await?;
     let text = ctx.i18n.f(person.lang, "closed-lead", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
     lifecycle::clear_pressed(&mut tx, q).await?;

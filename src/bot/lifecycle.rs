@@ -6,6 +6,7 @@ use teloxide::types::CallbackQuery;
 use teloxide::utils::html::escape;
 
 use super::callbacks::{Cb, ReleaseReason};
+use super::door::{self, Change};
 use super::keyboards::{inline, inline_markup};
 use super::{Ctx, Next, Person, notify, render};
 use crate::args;
@@ -45,6 +46,7 @@ fn held_buttons(ctx: &Ctx, person: &Person, id: i64) -> teloxide::types::InlineK
             (ctx.t(person.lang, "btn-mark-done"), Cb::Done(id)),
             (ctx.t(person.lang, "btn-release"), Cb::ReleaseAsk(id)),
         ],
+        super::door::held_row(ctx, person.lang, id),
         vec![(ctx.t(person.lang, "btn-worried"), Cb::Worried(id))],
     ])
 }
@@ -60,6 +62,7 @@ pub async fn details_for_claimer(
     let mut text =
         render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, &requester_name);
     text.push_str(&super::aftercare::notes_for_claimer(ctx, conn, person.lang, row).await?);
+    let text = super::door::with_code_word(ctx, conn, person.lang, row.id, text).await?;
     let details = Payload::Details {
         request_id: row.id,
         text,
@@ -137,6 +140,7 @@ pub async fn hand_over(
     volunteer: &Person,
 ) -> Result<(), sqlx::Error> {
     let (i18n, me, id) = (&ctx.i18n, volunteer.id, claimed.id);
+    super::door::new_code_word(tx, claimed).await?;
     notify::close_pushes(tx, id, true, |lang, chat| {
         if chat == me {
             i18n.f(lang, "push-taken-by-you", &args![("id", id)])
@@ -156,11 +160,7 @@ pub async fn hand_over(
         "requester-claimed",
         &args![("id", id), ("name", escape(&volunteer_name))],
     );
-    enqueue(
-        tx,
-        &Outgoing::text(claimed.requester_id, Priority::Reply, text, None),
-    )
-    .await
+    super::door::claimed(ctx, tx, claimed, &volunteer_name, text).await
 }
 
 /// Why a transition on `id` by this volunteer did not happen.
@@ -203,6 +203,7 @@ pub async fn done(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Han
         i18n.f(lang, "push-done", &args![("id", id)])
     })
     .await?;
+    door::changed(ctx, &mut tx, id, Change::Done).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx.i18n.f(person.lang, "done-ok", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
@@ -260,6 +261,7 @@ pub async fn release(
         None,
     )
     .await?;
+    door::changed(ctx, &mut tx, id, Change::Reopened).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx.i18n.f(person.lang, "release-ok", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
@@ -308,6 +310,7 @@ pub async fn got_help(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) ->
         )
         .await?;
     }
+    door::changed(ctx, &mut tx, id, Change::Closed).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx
         .i18n
@@ -336,6 +339,7 @@ pub async fn not_yet(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> 
     super::lead::alert_leads(ctx, &mut tx, &before, "alert-not-yet", 0, None).await?;
     notify::retract_details(ctx, &mut tx, id).await?;
     notify::push_request(ctx, &mut tx, &row, &exclude).await?;
+    door::changed(ctx, &mut tx, id, Change::Reopened).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx
         .i18n
@@ -414,6 +418,7 @@ pub async fn cancel(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> H
     {
         notify::tell(&mut tx, ctx, volunteer, "cancel-volunteer", id, None).await?;
     }
+    door::changed(ctx, &mut tx, id, Change::Cancelled).await?;
     clear_pressed(&mut tx, q).await?;
     let text = ctx.i18n.f(person.lang, "cancel-ok", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, Some(menu))).await?;

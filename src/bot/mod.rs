@@ -5,6 +5,7 @@ pub mod aftercare;
 pub mod callbacks;
 pub mod club;
 pub mod commands;
+pub mod door;
 pub mod export;
 pub mod intake;
 pub mod keyboards;
@@ -15,6 +16,7 @@ pub mod notify;
 pub mod paging;
 pub mod privacy;
 pub mod regions;
+pub mod relay;
 pub mod render;
 pub mod requester;
 pub mod state;
@@ -310,6 +312,7 @@ async fn route_message(ctx: &Ctx, person: &Person, msg: &Message, state: State) 
             intake::on_pause_message(ctx, person, msg, region_id).await
         }
         State::VoiceRequest { .. } => intake::on_voice_message(ctx, person, msg, state).await,
+        State::Relay { request_id } => relay::on_message(ctx, person, msg, request_id).await,
     }
 }
 
@@ -376,6 +379,14 @@ async fn callbacks_route(
         }
         Cb::PauseIntake(region) => intake::pause_ask(ctx, person, q, region, state).await,
         Cb::ResumeIntake(region) => intake::resume(ctx, person, q, region).await,
+        Cb::OnMyWayAsk(id) => door::on_my_way_ask(ctx, person, q, id).await,
+        Cb::OnMyWay(id, eta) => door::on_my_way(ctx, person, q, id, eta).await,
+        Cb::RelayStart(id) => relay::start(ctx, person, q, id, state).await,
+        Cb::Share(id) => door::share(ctx, person, q, id).await,
+        Cb::Unshare(id) => door::unshare(ctx, person, q, id).await,
+        Cb::Follow(code) => door::follow(ctx, person, q, code).await,
+        Cb::FollowDecline => door::follow_decline(ctx, person, q).await,
+        Cb::Unfollow(id) => door::unfollow(ctx, person, q, id).await,
     }
 }
 

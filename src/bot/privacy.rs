@@ -43,6 +43,7 @@ pub async fn ask(ctx: &Ctx, person: &Person) -> HandlerResult {
     if f.lead {
         lines.push(ctx.t(lang, "privacy-ask-lead"));
     }
+    lines.push(ctx.t(lang, "privacy-ask-door"));
     lines.push(ctx.t(lang, "privacy-ask-sure"));
     let buttons = inline_markup(vec![vec![
         (
@@ -91,6 +92,7 @@ pub async fn erase(ctx: &Ctx, person: &Person, q: &CallbackQuery) -> HandlerResu
         .await?;
         notify::retract_details(ctx, &mut tx, row.id).await?;
         notify::push_request(ctx, &mut tx, row, &[me, row.requester_id]).await?;
+        super::door::changed(ctx, &mut tx, row.id, super::door::Change::Reopened).await?;
     }
 
     // Details messages still on record (their done requests, on either side) lose address and phone.
@@ -99,6 +101,7 @@ pub async fn erase(ctx: &Ctx, person: &Person, q: &CallbackQuery) -> HandlerResu
     }
     db::privacy::forget_messages(&mut tx, me).await?;
     db::aftercare::erase_requester(&mut tx, me).await?;
+    super::door::erase(ctx, &mut tx, me).await?;
     let requests = db::privacy::erase_requests(&mut tx, now, me).await?;
     let volunteer = db::privacy::delete_volunteer(&mut tx, me).await?;
     let lead = db::privacy::delete_lead(&mut tx, me).await?;
@@ -163,6 +166,7 @@ async fn withdraw(
     if let Some(volunteer) = c.claimed_by {
         notify::tell(tx, ctx, volunteer, "cancel-volunteer", id, None).await?;
     }
+    super::door::changed(ctx, tx, id, super::door::Change::Cancelled).await?;
     Ok(())
 }
 

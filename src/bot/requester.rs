@@ -578,6 +578,7 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
         .f(person.lang, key, &args![("id", row.id), ("region", region)]);
     db::dialogues::clear(&mut tx, person.id).await?;
     crate::outbox::enqueue(&mut tx, &ctx.reply(person, text, Some(menu))).await?;
+    super::door::after_create(ctx, &mut tx, &row, person).await?;
     ctx.doorbell.commit(tx).await?;
     tracing::info!(
         request = row.id,

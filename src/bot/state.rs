@@ -36,6 +36,9 @@ pub enum State {
         #[serde(default)]
         picker: RegionPicker,
     },
+    /// Writing to the other side of a taken request through the bot (bot/relay.rs): each message
+    /// goes to the volunteer, or to the person who asked, of this request.
+    Relay { request_id: i64 },
 }
 
 /// The optional questions after Done, one at a time; each can be skipped.

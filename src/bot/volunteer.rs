@@ -521,12 +521,18 @@ pub async fn my(ctx: &Ctx, person: &Person) -> HandlerResult {
         for r in &own {
             text.push_str("\n\n");
             text.push_str(&render::my_request_item(&ctx.i18n, lang, r));
+            let (code_word, door_buttons) = super::door::my_request_extras(ctx, lang, r).await?;
+            if let Some(line) = code_word {
+                text.push('\n');
+                text.push_str(&line);
+            }
             if r.status().cancellable() {
                 buttons.push(vec![(
                     ctx.i18n.f(lang, "btn-cancel-request", &args![("id", r.id)]),
                     Cb::CancelAsk(r.id),
                 )]);
             }
+            buttons.extend(door_buttons);
         }
         let markup = (!buttons.is_empty()).then(|| inline_markup(buttons));
         outs.push(ctx.reply(person, text, markup));

@@ -1,6 +1,7 @@
 //! Plain types and rules: no Telegram, no SQL.
 
 pub mod category;
+pub mod door;
 pub mod money;
 pub mod phone;
 pub mod region;

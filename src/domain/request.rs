@@ -122,6 +122,8 @@ pub enum EventKind {
     Reopened,
     Cancelled,
     Closed,
+    /// The volunteer who holds it said when they expect to arrive (note: 30m, 1h, 2h, later).
+    OnTheWay,
 }
 
 impl EventKind {
@@ -136,6 +138,7 @@ impl EventKind {
             EventKind::Reopened => "reopened",
             EventKind::Cancelled => "cancelled",
             EventKind::Closed => "closed",
+            EventKind::OnTheWay => "on_the_way",
         }
     }
 }

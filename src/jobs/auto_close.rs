@@ -46,6 +46,7 @@ async fn close_due(ctx: &Ctx, timeout_ms: i64) -> Result<(), sqlx::Error> {
     let closed = db::requests::close_unconfirmed(&mut tx, now, now - timeout_ms).await?;
     for r in &closed {
         crate::bot::notify::retract_details(ctx, &mut tx, r.id).await?;
+        crate::bot::door::changed(ctx, &mut tx, r.id, crate::bot::door::Change::Closed).await?;
     }
     ctx.doorbell.commit(tx).await?;
     for r in &closed {

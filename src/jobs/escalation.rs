@@ -63,6 +63,7 @@ async fn round(ctx: &Ctx) -> Result<(), sqlx::Error> {
         )
         .await?;
         lead::alert_leads(ctx, &mut tx, &row, "alert-unreachable", 0, None).await?;
+        crate::bot::door::changed(ctx, &mut tx, row.id, crate::bot::door::Change::Reopened).await?;
         sent += 1;
     }
 

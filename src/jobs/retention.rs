@@ -71,6 +71,10 @@ async fn purge_due(ctx: &Ctx, now: i64, ended_before: i64) -> Result<(), sqlx::E
         }
         tokio::task::yield_now().await;
     }
+    // Code words, followers and the record of relayed messages of ended requests.
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    db::door::purge_ended(&mut tx).await?;
+    tx.commit().await?;
     if total > 0 {
         tracing::info!(
             requests = total,

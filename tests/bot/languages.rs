@@ -166,7 +166,7 @@ async fn the_whole_path_renders_in_russian_with_no_missing_or_raw_texts() {
     let details = vera.expect_text("ул. Ленина, 5, кв. 12").await;
     maria.expect_text("Вера").await;
     vera.press(&details, &format!("d:{id}")).await;
-    let ask = maria.expect_text(&format!("№{id}")).await;
+    let ask = maria.expect_text(&format!("заявка №{id} выполнена")).await;
     assert!(ask.has_button("Да, спасибо"));
     maria.press(&ask, &format!("y:{id}")).await;
     maria.expect_text("Спасибо").await;

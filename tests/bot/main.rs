@@ -6,6 +6,7 @@ mod bad_input;
 mod club;
 mod core_flow;
 mod digests;
+mod door;
 mod escalation;
 mod export;
 mod fake_selftest;
