@@ -61,11 +61,12 @@ macro_rules! locale_files {
             include_str!(concat!("../locales/", $lang, "/digest.ftl")),
             include_str!(concat!("../locales/", $lang, "/export.ftl")),
             include_str!(concat!("../locales/", $lang, "/privacy.ftl")),
+            include_str!(concat!("../locales/", $lang, "/duty.ftl")),
         ]
     };
 }
 
-const SOURCES: [(Lang, [&str; 5]); 2] = [
+const SOURCES: [(Lang, [&str; 6]); 2] = [
     (Lang::Ru, locale_files!("ru")),
     (Lang::En, locale_files!("en")),
 ];

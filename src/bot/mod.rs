@@ -4,6 +4,7 @@ pub mod admin;
 pub mod callbacks;
 pub mod club;
 pub mod commands;
+pub mod duty;
 pub mod export;
 pub mod keyboards;
 pub mod lead;
@@ -353,6 +354,7 @@ async fn callbacks_route(
         Cb::Export { region, range } => export::send(ctx, person, q, region, range).await,
         Cb::DeleteMe => privacy::erase(ctx, person, q).await,
         Cb::DeleteKeep => privacy::keep(ctx, person, q).await,
+        Cb::Duty(d) => duty::on_callback(ctx, person, q, d).await,
     }
 }
 

@@ -98,6 +98,7 @@ pub async fn erase(ctx: &Ctx, person: &Person, q: &CallbackQuery) -> HandlerResu
         notify::retract_details(ctx, &mut tx, id).await?;
     }
     db::privacy::forget_messages(&mut tx, me).await?;
+    db::duty::erase_person(&mut tx, me, now).await?;
     let requests = db::privacy::erase_requests(&mut tx, now, me).await?;
     let volunteer = db::privacy::delete_volunteer(&mut tx, me).await?;
     let lead = db::privacy::delete_lead(&mut tx, me).await?;

@@ -2,6 +2,7 @@
 
 pub mod dialogues;
 pub mod digests;
+pub mod duty;
 pub mod export;
 pub mod leads;
 pub mod outbox;

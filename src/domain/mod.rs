@@ -1,6 +1,7 @@
 //! Plain types and rules: no Telegram, no SQL.
 
 pub mod category;
+pub mod duty;
 pub mod phone;
 pub mod region;
 pub mod request;
