@@ -296,7 +296,10 @@ mod tests {
             ("MAX_ACTIVE_CLAIMS", "5"),
         ])
         .unwrap();
-        assert_eq!(c.quiet_hours.map(|q| q.code()).as_deref(), Some("23:30-07:00"));
+        assert_eq!(
+            c.quiet_hours.map(|q| q.code()).as_deref(),
+            Some("23:30-07:00")
+        );
         assert_eq!(c.max_active_claims, 5);
         let c = config(&[("TELOXIDE_TOKEN", "1:a"), ("QUIET_HOURS", "Off")]).unwrap();
         assert_eq!(c.quiet_hours, None);

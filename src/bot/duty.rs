@@ -127,7 +127,11 @@ pub async fn set_pause(ctx: &Ctx, person: &Person, pause: bool) -> HandlerResult
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
     ctx.doorbell.commit(tx).await?;
     if changed {
-        tracing::info!(volunteer = person.id, paused = pause, "volunteer duty changed");
+        tracing::info!(
+            volunteer = person.id,
+            paused = pause,
+            "volunteer duty changed"
+        );
     }
     Ok(())
 }
@@ -197,7 +201,11 @@ fn quiet_message(ctx: &Ctx, lang: Lang, duty: &Duty) -> (String, InlineKeyboardM
         &args![("quiet", quiet_label(ctx, lang, duty)), ("urgent", urgent)],
     );
     let mark = |chosen: bool, label: String| {
-        if chosen { format!("✅ {label}") } else { label }
+        if chosen {
+            format!("✅ {label}")
+        } else {
+            label
+        }
     };
     let usual = match ctx.config.quiet_hours {
         Some(h) => h.label(),
@@ -713,7 +721,10 @@ pub async fn create_repeat_request(
         "duty-repeat-posted",
         &args![
             ("id", row.id),
-            ("category", render::category(&ctx.i18n, lang, row.category()))
+            (
+                "category",
+                render::category(&ctx.i18n, lang, row.category())
+            )
         ],
     );
     enqueue(
@@ -766,7 +777,12 @@ pub async fn widen(
 
 // ---- buttons ------------------------------------------------------------------------------------
 
-pub async fn on_callback(ctx: &Ctx, person: &Person, q: &CallbackQuery, cb: DutyCb) -> HandlerResult {
+pub async fn on_callback(
+    ctx: &Ctx,
+    person: &Person,
+    q: &CallbackQuery,
+    cb: DutyCb,
+) -> HandlerResult {
     match cb {
         DutyCb::Pause | DutyCb::Resume => {
             ctx.answer_callback(q, None, false).await;

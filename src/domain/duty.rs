@@ -43,12 +43,20 @@ impl QuietHours {
 
     /// How it is stored and shown: "22:00-08:00".
     pub fn code(&self) -> String {
-        format!("{}-{}", self.start.format("%H:%M"), self.end.format("%H:%M"))
+        format!(
+            "{}-{}",
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )
     }
 
     /// "22:00–08:00", for people.
     pub fn label(&self) -> String {
-        format!("{}–{}", self.start.format("%H:%M"), self.end.format("%H:%M"))
+        format!(
+            "{}–{}",
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )
     }
 
     pub fn contains(&self, t: NaiveTime) -> bool {
@@ -170,7 +178,10 @@ mod tests {
         let q = QuietHours::parse(" 22:00 - 08:00 ").unwrap();
         assert_eq!(q, QuietHours::at(22, 8));
         assert_eq!(q.code(), "22:00-08:00");
-        assert_eq!(QuietHours::parse("23:30–07:15").unwrap().code(), "23:30-07:15");
+        assert_eq!(
+            QuietHours::parse("23:30–07:15").unwrap().code(),
+            "23:30-07:15"
+        );
         for bad in ["", "22:00", "22-08", "25:00-08:00", "08:00-08:00", "night"] {
             assert_eq!(QuietHours::parse(bad), None, "{bad}");
         }
@@ -217,7 +228,10 @@ mod tests {
     fn a_choice_falls_back_to_the_default() {
         let default = Some(QuietHours::at(22, 8));
         assert_eq!(QuietChoice::from_stored(None).effective(default), default);
-        assert_eq!(QuietChoice::from_stored(Some("off")).effective(default), None);
+        assert_eq!(
+            QuietChoice::from_stored(Some("off")).effective(default),
+            None
+        );
         let own = QuietChoice::from_stored(Some("23:00-07:00"));
         assert_eq!(own.effective(default), Some(QuietHours::at(23, 7)));
         assert_eq!(own.stored().as_deref(), Some("23:00-07:00"));
@@ -227,8 +241,14 @@ mod tests {
     #[test]
     fn repeats_fall_on_the_same_weekday_in_the_future() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(first_repeat_on(d("2026-12-01"), d("2026-12-02")), d("2026-12-08"));
-        assert_eq!(first_repeat_on(d("2026-12-01"), d("2026-12-08")), d("2026-12-15"));
+        assert_eq!(
+            first_repeat_on(d("2026-12-01"), d("2026-12-02")),
+            d("2026-12-08")
+        );
+        assert_eq!(
+            first_repeat_on(d("2026-12-01"), d("2026-12-08")),
+            d("2026-12-15")
+        );
         assert_eq!(
             repeat_moment(d("2026-12-08"), MOSCOW),
             utc("2026-12-08T06:00:00Z")
@@ -240,6 +260,9 @@ mod tests {
         // 1 December 01:00 Moscow is still November in UTC.
         let now = utc("2026-11-30T22:00:00Z");
         assert_eq!(month_start(now, MOSCOW), utc("2026-11-30T21:00:00Z"));
-        assert_eq!(month_start(now, chrono_tz::UTC), utc("2026-11-01T00:00:00Z"));
+        assert_eq!(
+            month_start(now, chrono_tz::UTC),
+            utc("2026-11-01T00:00:00Z")
+        );
     }
 }

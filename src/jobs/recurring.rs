@@ -56,7 +56,10 @@ async fn round(ctx: &Ctx) -> Result<(), sqlx::Error> {
         tracing::info!(repeat, request, "weekly repeat: request posted");
     }
     if widened > 0 {
-        tracing::info!(widened, "weekly repeats offered to everyone after the first offer");
+        tracing::info!(
+            widened,
+            "weekly repeats offered to everyone after the first offer"
+        );
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ mod bad_input;
 mod club;
 mod core_flow;
 mod digests;
+mod duty;
 mod escalation;
 mod export;
 mod fake_selftest;
