@@ -228,7 +228,11 @@ async fn quiet_hours_hold_pushes_until_the_morning_and_an_opted_in_volunteer_get
         },
     )
     .await;
-    expect_push(&olga, urgent).await;
+    let push = expect_push(&olga, urgent).await;
+    // Olga takes it in the night: the pushes held for the others must not come in the morning.
+    olga.press(&push, &format!("c:{urgent}")).await;
+    olga.expect_text(&format!("Вы взяли заявку №{urgent} ·"))
+        .await;
     // One more, cancelled during the night: it must never reach anyone.
     let cancelled = ask_for_help(
         &maria,
@@ -259,18 +263,18 @@ async fn quiet_hours_hold_pushes_until_the_morning_and_an_opted_in_volunteer_get
     let menu = boris.expect_text("Quiet hours: 22:00–08:00").await;
     boris.press_label(&menu, "Off").await;
     expect_push(&boris, later).await;
-    expect_push(&boris, urgent).await;
-    no_push(&boris, cancelled, QUIET).await;
+    no_push(&boris, urgent, QUIET).await;
+    no_push(&boris, cancelled, Duration::ZERO).await;
     assert_eq!(held_for(&app, 702).await, 0);
 
     app.clock.set(utc("2026-12-02T04:59:00Z"));
     no_push(&vera, later, QUIET).await;
-    // 08:00 in Pskov: the held pushes go out, except the cancelled request's.
+    // 08:00 in Pskov: the held pushes go out, except those of the taken and the cancelled request.
     app.clock.set(utc("2026-12-02T05:00:00Z"));
     expect_push(&vera, later).await;
-    expect_push(&vera, urgent).await;
     expect_push(&olga, later).await;
-    no_push(&vera, cancelled, QUIET).await;
+    no_push(&vera, urgent, QUIET).await;
+    no_push(&vera, cancelled, Duration::ZERO).await;
     no_push(&olga, cancelled, Duration::ZERO).await;
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM held_pushes").await,
