@@ -44,7 +44,7 @@ fn held_until(ctx: &Ctx, r: &PushRecipient, row: &RequestRow) -> Option<i64> {
 }
 
 /// Announces a request to one volunteer now, or holds it until their quiet hours end. Returns
-/// when it goes out if held.
+/// when it goes out if held. The caller has forgotten what was held for this request and person.
 pub async fn push_or_hold(
     ctx: &Ctx,
     tx: &mut Tx,
@@ -55,7 +55,6 @@ pub async fn push_or_hold(
         db::duty::hold(tx, row.id, r.user_id, at, ctx.clock.now_ms()).await?;
         return Ok(Some(at));
     }
-    db::duty::unhold(tx, row.id, r.user_id).await?;
     let lang = Lang::negotiate(r.language.as_deref(), r.tg_language.as_deref());
     enqueue(tx, &notify::push_to(ctx, row, r.user_id, lang)).await?;
     Ok(None)
@@ -82,6 +81,7 @@ pub async fn release_held(ctx: &Ctx, tx: &mut Tx, held: &Held) -> Result<bool, s
         }
         return Ok(false);
     }
+    db::duty::unhold(tx, held.request_id, held.chat_id).await?;
     Ok(push_or_hold(ctx, tx, &row, &who).await?.is_none())
 }
 

@@ -64,8 +64,10 @@ pub async fn fan_out(
     row: &RequestRow,
     exclude: &[i64],
 ) -> Result<Fanout, sqlx::Error> {
-    // Offered to everyone now: a weekly repeat's first offer to one volunteer is over.
+    // Offered to everyone now: a weekly repeat's first offer to one volunteer is over, and what
+    // was held for the night is decided again below (one statement, not one per volunteer).
     db::duty::widened(tx, row.id).await?;
+    db::duty::forget_held(tx, row.id).await?;
     let recipients = db::duty::push_recipients(tx, row.region_id, row.category(), exclude).await?;
     let mut fanout = Fanout::default();
     for r in &recipients {

@@ -158,7 +158,7 @@ pub struct Held {
     pub release_at: i64,
 }
 
-/// Holds a push until `release_at`; one held push per request and volunteer (the first one stays).
+/// Holds a push until `release_at`; one held push per request and volunteer.
 pub async fn hold(
     tx: &mut Tx,
     request_id: i64,
@@ -186,6 +186,15 @@ pub async fn unhold(tx: &mut Tx, request_id: i64, chat_id: i64) -> Result<bool, 
         .execute(&mut **tx)
         .await?;
     Ok(r.rows_affected() == 1)
+}
+
+/// Forgets every push held for a request (it is being announced again, or it ended).
+pub async fn forget_held(tx: &mut Tx, request_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM held_pushes WHERE request_id = ?")
+        .bind(request_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 pub async fn due_held(tx: &mut Tx, now: i64) -> Result<Vec<Held>, sqlx::Error> {
