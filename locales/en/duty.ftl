@@ -21,6 +21,7 @@ duty-profile-line = Duty: { $state }
     Quiet hours: { $quiet }
 duty-btn-pause = ⏸ Pause
 duty-btn-resume = ▶️ Resume
+duty-lead-sees-paused = ⏸ paused themselves (gets no new requests)
 duty-btn-quiet = 🌙 Quiet hours
 
 ## Quiet hours

@@ -21,6 +21,7 @@ duty-profile-line = Дежурство: { $state }
     Тихие часы: { $quiet }
 duty-btn-pause = ⏸ Пауза
 duty-btn-resume = ▶️ Снять паузу
+duty-lead-sees-paused = ⏸ на паузе по своему решению (новые заявки не приходят)
 duty-btn-quiet = 🌙 Тихие часы
 
 ## Тихие часы

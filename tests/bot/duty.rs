@@ -146,6 +146,21 @@ async fn a_volunteer_pauses_from_the_profile_in_russian_and_a_leads_suspension_s
     let profile = olga.expect_text("Дежурство: ⏸ пауза").await;
     assert!(profile.has_button("▶️ Снять паузу") && !profile.has_button("⏸ Пауза"));
 
+    // Her club lead sees both: the club's status, and that she paused herself.
+    let lena = seed_lead(&app, 301, "Lena", "en", PSKOV).await;
+    lena.send_text("/volunteers").await;
+    let list = lena.expect_text("Volunteers of your regions").await;
+    assert!(
+        list.text
+            .contains("Ольга — active, ⏸ paused themselves (gets no new requests), holds 0"),
+        "{}",
+        list.text
+    );
+    assert!(
+        list.has_button("Ольга"),
+        "the lead's own pause stays available"
+    );
+
     // A lead paused her meanwhile: lifting her own pause does not lift the lead's.
     sqlx::query("UPDATE volunteers SET status = 'suspended' WHERE user_id = 711")
         .execute(&app.db)
