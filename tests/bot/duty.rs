@@ -199,7 +199,7 @@ async fn a_volunteer_pauses_from_the_profile_in_russian_and_a_leads_suspension_s
 async fn quiet_hours_hold_pushes_until_the_morning_and_an_opted_in_volunteer_gets_today_requests_at_once()
  {
     // 23:00 in Pskov (Moscow time, UTC+3).
-    let app = TestApp::spawn_at(utc("2026-12-01T20:00:00Z"), |c| {
+    let mut app = TestApp::spawn_at(utc("2026-12-01T20:00:00Z"), |c| {
         c.quiet_hours = QuietHours::parse("22:00-08:00");
     })
     .await;
@@ -282,6 +282,8 @@ async fn quiet_hours_hold_pushes_until_the_morning_and_an_opted_in_volunteer_get
     no_push(&boris, cancelled, Duration::ZERO).await;
     assert_eq!(held_for(&app, 702).await, 0);
 
+    // What waits is in the database: a redeploy in the night loses nothing.
+    app.restart().await;
     app.clock.set(utc("2026-12-02T04:59:00Z"));
     no_push(&vera, later, QUIET).await;
     // 08:00 in Pskov: the held pushes go out, except those of the taken and the cancelled request.
