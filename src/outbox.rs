@@ -2,7 +2,7 @@
 //! delivered by one sender that keeps within Telegram's limits, replies to the person who is
 //! acting first. A crash between commit and send loses nothing; a long fan-out never delays a reply.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -268,6 +268,29 @@ impl Pacer {
         }
     }
 
+    /// How many sends the one-second window still allows now (none while paused by a 429).
+    fn room(&mut self, now: Instant) -> usize {
+        if self.paused_until.is_some_and(|p| p > now) {
+            return 0;
+        }
+        while self
+            .window
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+        {
+            self.window.pop_front();
+        }
+        (self.limits.per_second as usize).saturating_sub(self.window.len())
+    }
+
+    /// When sending may resume: the end of a 429 pause, or the oldest send leaving the window.
+    fn window_frees_at(&self, now: Instant) -> Option<Instant> {
+        match self.paused_until {
+            Some(p) if p > now => Some(p),
+            _ => self.window.front().map(|t| *t + WINDOW),
+        }
+    }
+
     fn start(&mut self, chat_id: i64, now: Instant) {
         self.window.push_back(now);
         self.busy_chats.insert(chat_id);
@@ -298,143 +321,258 @@ pub struct Sender {
     pub unreachable_bell: Doorbell,
 }
 
+/// The sender's in-memory view of the queue: every undelivered message, in sending order, without
+/// its payload (read when it is sent, so a dropped message is never sent and memory stays small).
+#[derive(Default)]
+struct Queue {
+    order: BTreeSet<(i64, i64)>,
+    by_id: HashMap<i64, db::outbox::Pending>,
+    /// The newest row read; rows are read again only beyond it.
+    last_id: i64,
+}
+
+impl Queue {
+    fn add(&mut self, p: db::outbox::Pending) {
+        self.last_id = self.last_id.max(p.id);
+        self.order.insert((p.priority, p.id));
+        self.by_id.insert(p.id, p);
+    }
+
+    fn remove(&mut self, id: i64) {
+        if let Some(p) = self.by_id.remove(&id) {
+            self.order.remove(&(p.priority, id));
+        }
+    }
+
+    fn remove_chat(&mut self, chat_id: i64) {
+        let ids: Vec<i64> = self
+            .by_id
+            .values()
+            .filter(|p| p.chat_id == chat_id)
+            .map(|p| p.id)
+            .collect();
+        for id in ids {
+            self.remove(id);
+        }
+    }
+
+    fn move_chat(&mut self, from: i64, to: i64) {
+        for p in self.by_id.values_mut().filter(|p| p.chat_id == from) {
+            p.chat_id = to;
+        }
+    }
+}
+
+/// How many rows one read of new messages takes at most; a longer backlog is read in turns.
+const READ_BATCH: i64 = 2048;
+
 impl Sender {
     /// Delivers queued messages until `stop` turns true, then finishes the sends in flight.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let mut pacer = Pacer::new(self.limits.clone());
+        let mut queue = Queue::default();
         let mut in_flight: HashSet<i64> = HashSet::new();
         let mut tasks: JoinSet<Attempt> = JoinSet::new();
         let mut last_prune: Option<Instant> = None;
+        let mut read_new = true;
         loop {
             if *stop.borrow() {
                 break;
             }
             if last_prune.is_none_or(|t| t.elapsed() > Duration::from_secs(3600)) {
                 last_prune = Some(Instant::now());
-                let before = db::now_ms() - KEEP_SENT.as_millis() as i64;
-                if let Err(e) = db::outbox::prune(&self.pool, before).await {
-                    tracing::warn!(error = %e, "outbox: cannot prune old messages");
-                }
-                let two_days_ago = db::now_ms() - 2 * 24 * 3600 * 1000;
-                if let Err(e) = db::updates::prune(&self.pool, two_days_ago).await {
-                    tracing::warn!(error = %e, "cannot prune the record of handled updates");
-                }
+                self.prune().await;
             }
             let mut wake: Option<Instant> = None;
-            match db::outbox::due(&self.pool, 512).await {
-                Ok(rows) => {
-                    let now = Instant::now();
-                    for row in rows {
-                        if tasks.len() >= self.limits.concurrency {
-                            break;
+            let mut more = false;
+            if std::mem::take(&mut read_new) {
+                match db::outbox::pending_after(&self.pool, queue.last_id, READ_BATCH).await {
+                    Ok(rows) => {
+                        // A long backlog is read in turns, sending in between.
+                        more = rows.len() as i64 == READ_BATCH;
+                        read_new = more;
+                        for p in rows {
+                            queue.add(p);
                         }
-                        if in_flight.contains(&row.id) || pacer.busy_chats.contains(&row.chat_id) {
-                            continue;
-                        }
-                        if let Some(t) = pacer.wait_for(row.chat_id, now) {
-                            wake = Some(wake.map_or(t, |w| w.min(t)));
-                            continue;
-                        }
-                        pacer.start(row.chat_id, now);
-                        in_flight.insert(row.id);
-                        let bot = self.bot.clone();
-                        tasks.spawn(async move {
-                            let result = deliver(&bot, &row).await;
-                            Attempt { row, result }
-                        });
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "outbox: cannot read queued messages");
+                        read_new = true;
+                        wake = Some(Instant::now() + Duration::from_secs(1));
                     }
                 }
-                Err(e) => {
-                    tracing::error!(error = %e, "outbox: cannot read queued messages");
-                    wake = Some(Instant::now() + Duration::from_secs(1));
+            }
+            let now = Instant::now();
+            let now_ms = db::now_ms();
+            let picked = pick(
+                &queue,
+                &mut pacer,
+                &in_flight,
+                self.limits.concurrency - tasks.len(),
+                now,
+                now_ms,
+                &mut wake,
+            );
+            if !picked.is_empty() {
+                let ids: Vec<i64> = picked.iter().map(|p| p.id).collect();
+                match db::outbox::still_pending(&self.pool, &ids).await {
+                    Ok(rows) => {
+                        more |= tasks.len() + rows.len() < self.limits.concurrency;
+                        let found: HashSet<i64> = rows.iter().map(|r| r.id).collect();
+                        for id in ids.iter().filter(|id| !found.contains(id)) {
+                            queue.remove(*id);
+                        }
+                        let now = Instant::now();
+                        for row in rows {
+                            pacer.start(row.chat_id, now);
+                            in_flight.insert(row.id);
+                            let bot = self.bot.clone();
+                            tasks.spawn(async move {
+                                let result = deliver(&bot, &row).await;
+                                Attempt { row, result }
+                            });
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "outbox: cannot read queued messages");
+                        wake = Some(Instant::now() + Duration::from_secs(1));
+                    }
                 }
             }
-            if wake.is_none() && tasks.is_empty() {
-                // Messages waiting out a back-off wake us when they are due.
-                if let Ok(Some(at)) = db::outbox::next_due_at(&self.pool).await {
-                    let delay = (at - db::now_ms()).max(0) as u64;
-                    wake = Some(Instant::now() + Duration::from_millis(delay.min(60_000)));
-                }
+            if more {
+                // More rows to read, or free send slots that others may fill: go round again.
+                continue;
             }
             let sleep_until = wake.unwrap_or_else(|| Instant::now() + Duration::from_secs(60));
             tokio::select! {
-                _ = self.doorbell.wait() => {}
+                _ = self.doorbell.wait() => { read_new = true; }
                 Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                    let mut finished = vec![];
                     if let Ok(attempt) = done {
-                        in_flight.remove(&attempt.row.id);
-                        pacer.finish(attempt.row.chat_id);
-                        self.settle(attempt, &mut pacer).await;
+                        finished.push(attempt);
                     }
+                    while let Some(done) = tasks.try_join_next() {
+                        if let Ok(attempt) = done {
+                            finished.push(attempt);
+                        }
+                    }
+                    for a in &finished {
+                        in_flight.remove(&a.row.id);
+                        pacer.finish(a.row.chat_id);
+                    }
+                    self.settle(finished, &mut pacer, &mut queue).await;
                 }
-                _ = tokio::time::sleep_until(sleep_until) => {}
+                _ = tokio::time::sleep_until(sleep_until) => { read_new = true; }
                 _ = stop.changed() => {}
             }
         }
+        let mut finished = vec![];
         while let Some(done) = tasks.join_next().await {
             if let Ok(attempt) = done {
-                self.settle(attempt, &mut pacer).await;
+                finished.push(attempt);
             }
+        }
+        self.settle(finished, &mut pacer, &mut queue).await;
+    }
+
+    async fn prune(&self) {
+        let before = db::now_ms() - KEEP_SENT.as_millis() as i64;
+        if let Err(e) = db::outbox::prune(&self.pool, before).await {
+            tracing::warn!(error = %e, "outbox: cannot prune old messages");
+        }
+        let two_days_ago = db::now_ms() - 2 * 24 * 3600 * 1000;
+        if let Err(e) = db::updates::prune(&self.pool, two_days_ago).await {
+            tracing::warn!(error = %e, "cannot prune the record of handled updates");
         }
     }
 
-    /// Records what a send came to. Database errors here are logged: the worst case is a message
-    /// sent twice after a restart, never one lost.
-    async fn settle(&self, attempt: Attempt, pacer: &mut Pacer) {
-        let Attempt { row, result } = attempt;
-        let outcome = match result {
-            Ok(message_id) => self.mark_sent(&row, message_id).await,
-            Err(e) => {
-                let failure = classify(&e);
-                let what = self.redactor.clean(&e);
-                match failure {
-                    SendFailure::RetryAfter(d) => {
-                        tracing::warn!(
-                            retry_after_s = d.as_secs(),
-                            "outbox: Telegram asked to slow down"
-                        );
-                        pacer.paused_until = Some(Instant::now() + d);
-                        db::outbox::count_attempt(&self.pool, row.id).await
-                    }
-                    SendFailure::NotModified => self.mark_sent(&row, None).await,
-                    SendFailure::Unreachable => {
-                        tracing::info!(chat_id = row.chat_id, error = %what, "outbox: chat unreachable");
-                        let r = db::outbox::mark_failed(&self.pool, row.id).await;
-                        if row.chat_id > 0 {
-                            let _ = db::users::mark_unreachable(&self.pool, row.chat_id).await;
-                            self.unreachable_bell.ring();
-                        } else {
-                            // Removed from a club chat, or no longer allowed to write there.
-                            let _ = db::leads::unbind_chat(&self.pool, row.chat_id).await;
-                        }
-                        let _ = db::outbox::drop_unsent_to(&self.pool, row.chat_id).await;
-                        r
-                    }
-                    SendFailure::Gone => {
-                        tracing::info!(chat_id = row.chat_id, error = %what, "outbox: message to edit is gone");
-                        db::outbox::mark_failed(&self.pool, row.id).await
-                    }
-                    SendFailure::Migrated(to) => {
-                        tracing::warn!(
-                            chat_id = row.chat_id,
-                            to,
-                            "outbox: group moved to a supergroup"
-                        );
-                        // The binding and what is queued follow the group to its new id.
-                        let _ = db::leads::move_chat(&self.pool, row.chat_id, to).await;
-                        db::outbox::move_unsent(&self.pool, row.chat_id, to).await
-                    }
-                    SendFailure::Transient
-                        if (row.attempts + 1) < self.limits.max_attempts as i64 =>
-                    {
-                        let backoff = 2_i64.pow((row.attempts as u32).min(8)) * 1000;
-                        tracing::warn!(chat_id = row.chat_id, attempt = row.attempts + 1, error = %what, "outbox: send failed, will retry");
-                        db::outbox::retry_later(&self.pool, row.id, db::now_ms() + backoff).await
-                    }
-                    SendFailure::Transient | SendFailure::Permanent => {
-                        tracing::error!(chat_id = row.chat_id, kind = row.kind, error = %what, "outbox: giving up on a message");
-                        db::outbox::mark_failed(&self.pool, row.id).await
-                    }
+    /// Records what sends came to: the delivered ones together in one transaction, each failure
+    /// on its own. Database errors here are logged: the worst case is a message sent twice after
+    /// a restart, never one lost.
+    async fn settle(&self, finished: Vec<Attempt>, pacer: &mut Pacer, queue: &mut Queue) {
+        let mut delivered = vec![];
+        for Attempt { row, result } in finished {
+            match result {
+                Ok(message_id) => delivered.push((row, message_id)),
+                Err(e) => match classify(&e) {
+                    SendFailure::NotModified => delivered.push((row, None)),
+                    failure => self.settle_failure(row, failure, &e, pacer, queue).await,
+                },
+            }
+        }
+        if delivered.is_empty() {
+            return;
+        }
+        for (row, _) in &delivered {
+            queue.remove(row.id);
+        }
+        if let Err(e) = self.mark_sent(&delivered).await {
+            tracing::error!(error = %e, sends = delivered.len(), "outbox: cannot record sends");
+        }
+    }
+
+    async fn settle_failure(
+        &self,
+        row: OutboxRow,
+        failure: SendFailure,
+        e: &teloxide::RequestError,
+        pacer: &mut Pacer,
+        queue: &mut Queue,
+    ) {
+        let what = self.redactor.clean(e);
+        let outcome = match failure {
+            SendFailure::RetryAfter(d) => {
+                tracing::warn!(
+                    retry_after_s = d.as_secs(),
+                    "outbox: Telegram asked to slow down"
+                );
+                pacer.paused_until = Some(Instant::now() + d);
+                db::outbox::count_attempt(&self.pool, row.id).await
+            }
+            SendFailure::NotModified => Ok(()),
+            SendFailure::Unreachable => {
+                tracing::info!(chat_id = row.chat_id, error = %what, "outbox: chat unreachable");
+                let r = db::outbox::mark_failed(&self.pool, row.id).await;
+                if row.chat_id > 0 {
+                    let _ = db::users::mark_unreachable(&self.pool, row.chat_id).await;
+                    self.unreachable_bell.ring();
+                } else {
+                    // Removed from a club chat, or no longer allowed to write there.
+                    let _ = db::leads::unbind_chat(&self.pool, row.chat_id).await;
                 }
+                let _ = db::outbox::drop_unsent_to(&self.pool, row.chat_id).await;
+                queue.remove_chat(row.chat_id);
+                r
+            }
+            SendFailure::Gone => {
+                tracing::info!(chat_id = row.chat_id, error = %what, "outbox: message to edit is gone");
+                queue.remove(row.id);
+                db::outbox::mark_failed(&self.pool, row.id).await
+            }
+            SendFailure::Migrated(to) => {
+                tracing::warn!(
+                    chat_id = row.chat_id,
+                    to,
+                    "outbox: group moved to a supergroup"
+                );
+                // The binding and what is queued follow the group to its new id.
+                let _ = db::leads::move_chat(&self.pool, row.chat_id, to).await;
+                queue.move_chat(row.chat_id, to);
+                db::outbox::move_unsent(&self.pool, row.chat_id, to).await
+            }
+            SendFailure::Transient if (row.attempts + 1) < self.limits.max_attempts as i64 => {
+                let backoff = 2_i64.pow((row.attempts as u32).min(8)) * 1000;
+                tracing::warn!(chat_id = row.chat_id, attempt = row.attempts + 1, error = %what, "outbox: send failed, will retry");
+                let at = db::now_ms() + backoff;
+                if let Some(p) = queue.by_id.get_mut(&row.id) {
+                    p.not_before = at;
+                }
+                db::outbox::retry_later(&self.pool, row.id, at).await
+            }
+            SendFailure::Transient | SendFailure::Permanent => {
+                tracing::error!(chat_id = row.chat_id, kind = row.kind, error = %what, "outbox: giving up on a message");
+                queue.remove(row.id);
+                db::outbox::mark_failed(&self.pool, row.id).await
             }
         };
         if let Err(e) = outcome {
@@ -442,48 +580,11 @@ impl Sender {
         }
     }
 
-    async fn mark_sent(&self, row: &OutboxRow, message_id: Option<i32>) -> Result<(), sqlx::Error> {
+    async fn mark_sent(&self, delivered: &[(OutboxRow, Option<i32>)]) -> Result<(), sqlx::Error> {
         let mut tx = db::begin_write(&self.pool).await?;
-        db::outbox::mark_sent(&mut tx, row.id, message_id).await?;
         let mut rang = false;
-        let push = serde_json::from_str::<Payload>(&row.payload_json);
-        if let (Some(mid), Ok(Payload::Details { request_id, .. })) = (message_id, &push) {
-            db::outbox::record_details(&mut tx, *request_id, row.chat_id, mid).await?;
-        }
-        if let (
-            Some(mid),
-            Ok(Payload::Push {
-                request_id,
-                yours_text,
-                taken_text,
-                gone_text,
-                ..
-            }),
-        ) = (message_id, push)
-        {
-            let text = match db::outbox::request_status(&mut tx, request_id).await? {
-                Some((status, _)) if status == "open" => None,
-                Some((_, Some(holder))) if holder == row.chat_id => Some(yours_text),
-                Some((status, _)) if status != "cancelled" => Some(taken_text),
-                _ => Some(gone_text),
-            };
-            // A club-chat post is remembered whatever became of the request, so it can be turned
-            // back into an offer if the request reopens (and show "done" later).
-            if text.is_none() || row.chat_id < 0 {
-                db::outbox::record_push(&mut tx, request_id, row.chat_id, mid).await?;
-            }
-            match text {
-                None => {}
-                Some(text) => {
-                    // Taken (or withdrawn) while this push was on its way: show that at once.
-                    enqueue(
-                        &mut tx,
-                        &Outgoing::edit(row.chat_id, Priority::Edit, mid, text, None),
-                    )
-                    .await?;
-                    rang = true;
-                }
-            }
+        for (row, message_id) in delivered {
+            rang |= after_send(&mut tx, row, *message_id).await?;
         }
         tx.commit().await?;
         if rang {
@@ -491,6 +592,102 @@ impl Sender {
         }
         Ok(())
     }
+}
+
+/// Records one delivered message; true if it queued a follow-up (a push taken on its way).
+async fn after_send(
+    tx: &mut Tx,
+    row: &OutboxRow,
+    message_id: Option<i32>,
+) -> Result<bool, sqlx::Error> {
+    db::outbox::mark_sent(tx, row.id, message_id).await?;
+    let push = serde_json::from_str::<Payload>(&row.payload_json);
+    if let (Some(mid), Ok(Payload::Details { request_id, .. })) = (message_id, &push) {
+        db::outbox::record_details(tx, *request_id, row.chat_id, mid).await?;
+    }
+    let (
+        Some(mid),
+        Ok(Payload::Push {
+            request_id,
+            yours_text,
+            taken_text,
+            gone_text,
+            ..
+        }),
+    ) = (message_id, push)
+    else {
+        return Ok(false);
+    };
+    let text = match db::outbox::request_status(tx, request_id).await? {
+        Some((status, _)) if status == "open" => None,
+        Some((_, Some(holder))) if holder == row.chat_id => Some(yours_text),
+        Some((status, _)) if status != "cancelled" => Some(taken_text),
+        _ => Some(gone_text),
+    };
+    // A club-chat post is remembered whatever became of the request, so it can be turned back
+    // into an offer if the request reopens (and show "done" later).
+    if text.is_none() || row.chat_id < 0 {
+        db::outbox::record_push(tx, request_id, row.chat_id, mid).await?;
+    }
+    let Some(text) = text else {
+        return Ok(false);
+    };
+    // Taken (or withdrawn) while this push was on its way: show that at once.
+    enqueue(
+        tx,
+        &Outgoing::edit(row.chat_id, Priority::Edit, mid, text, None),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The next messages to send, most important first, within the pacing and the free send slots;
+/// `wake` learns when the first one held back could go.
+fn pick(
+    queue: &Queue,
+    pacer: &mut Pacer,
+    in_flight: &HashSet<i64>,
+    slots: usize,
+    now: Instant,
+    now_ms: i64,
+    wake: &mut Option<Instant>,
+) -> Vec<db::outbox::Pending> {
+    let mut soonest = |t: Instant| *wake = Some(wake.map_or(t, |w| w.min(t)));
+    let mut room = slots.min(pacer.room(now));
+    if room == 0 {
+        if let Some(t) = pacer.window_frees_at(now) {
+            soonest(t);
+        }
+        return vec![];
+    }
+    let mut picked: Vec<db::outbox::Pending> = vec![];
+    let mut chats: HashSet<i64> = HashSet::new();
+    for (_, id) in &queue.order {
+        let Some(p) = queue.by_id.get(id) else {
+            continue;
+        };
+        if in_flight.contains(id)
+            || pacer.busy_chats.contains(&p.chat_id)
+            || chats.contains(&p.chat_id)
+        {
+            continue;
+        }
+        if p.not_before > now_ms {
+            soonest(now + Duration::from_millis((p.not_before - now_ms) as u64));
+            continue;
+        }
+        if let Some(t) = pacer.wait_for(p.chat_id, now) {
+            soonest(t);
+            continue;
+        }
+        chats.insert(p.chat_id);
+        picked.push(*p);
+        room -= 1;
+        if room == 0 {
+            break;
+        }
+    }
+    picked
 }
 
 async fn deliver(bot: &Bot, row: &OutboxRow) -> Result<Option<i32>, teloxide::RequestError> {

@@ -49,11 +49,11 @@ fn held_buttons(ctx: &Ctx, person: &Person, id: i64) -> teloxide::types::InlineK
 /// The full details, for the volunteer who holds the request.
 pub async fn details_for_claimer(
     ctx: &Ctx,
-    tx: &mut Tx,
+    conn: &mut sqlx::SqliteConnection,
     person: &Person,
     row: &RequestRow,
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
-    let requester_name = db::users::first_name(tx, row.requester_id).await?;
+    let requester_name = db::users::first_name(conn, row.requester_id).await?;
     let text = render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, &requester_name);
     let details = Payload::Details {
         request_id: row.id,

@@ -13,16 +13,66 @@ pub mod updates;
 pub mod users;
 pub mod volunteers;
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Sqlite, SqlitePool, Transaction};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-pub type Tx = Transaction<'static, Sqlite>;
+/// A write transaction: it holds its database file's write gate until it commits or is dropped.
+/// Derefs to the connection, so statements run on `&mut **tx` (or `&mut *tx` when owned).
+pub struct Tx {
+    inner: Transaction<'static, Sqlite>,
+    _gate: OwnedSemaphorePermit,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.inner
+    }
+}
+
+/// One write gate per database file. SQLite lets one writer in at a time; writers that find the
+/// lock taken sleep in its busy handler (1 ms, 2 ms, 5 ms, … 100 ms), which under load costs more
+/// than the writes themselves. Waiting here instead is a fair async queue: the next writer starts
+/// the moment the last one commits.
+static WRITE_GATES: LazyLock<Mutex<HashMap<PathBuf, Arc<Semaphore>>>> =
+    LazyLock::new(Default::default);
+
+fn write_gate(pool: &SqlitePool) -> Arc<Semaphore> {
+    let file = pool.connect_options().get_filename().to_path_buf();
+    let mut gates = WRITE_GATES.lock().unwrap_or_else(|e| e.into_inner());
+    gates
+        .entry(file)
+        .or_insert_with(|| Arc::new(Semaphore::new(1)))
+        .clone()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -60,7 +110,12 @@ pub async fn connect_and_migrate(url: &str) -> Result<SqlitePool, DbError> {
 /// Every transaction that writes takes the write lock up front: a deferred BEGIN that later
 /// writes fails with SQLITE_BUSY under contention, whatever the busy timeout.
 pub async fn begin_write(pool: &SqlitePool) -> Result<Tx, sqlx::Error> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+    let gate = write_gate(pool)
+        .acquire_owned()
+        .await
+        .map_err(|_| sqlx::Error::PoolClosed)?;
+    let inner = pool.begin_with("BEGIN IMMEDIATE").await?;
+    Ok(Tx { inner, _gate: gate })
 }
 
 pub fn now_ms() -> i64 {

@@ -41,27 +41,46 @@ pub async fn insert(
     Ok(())
 }
 
-/// Due messages, most important first, oldest first within a priority.
-pub async fn due(pool: &SqlitePool, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
+/// What the sender keeps in memory of a queued message: enough to order and pace it.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct Pending {
+    pub id: i64,
+    pub priority: i64,
+    pub chat_id: i64,
+    pub not_before: i64,
+}
+
+/// Undelivered messages queued after `after_id`, oldest first. Ids only grow (AUTOINCREMENT), and
+/// writers commit one at a time, so every row below the last id read has been seen.
+pub async fn pending_after(
+    pool: &SqlitePool,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<Pending>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, priority, chat_id, kind, payload_json, request_id, attempts FROM outbox
-         WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= ?
-         ORDER BY priority, id LIMIT ?",
+        "SELECT id, priority, chat_id, not_before FROM outbox
+         WHERE id > ? AND sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT ?",
     )
-    .bind(now_ms())
+    .bind(after_id)
     .bind(limit)
     .fetch_all(pool)
     .await
 }
 
-/// When the next message that is waiting out a back-off becomes due.
-pub async fn next_due_at(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
-    let (at,): (Option<i64>,) = sqlx::query_as(
-        "SELECT MIN(not_before) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+/// The queued messages among `ids` that are still undelivered (a taken request's pushes, or a
+/// person's messages after /delete_me, may have been dropped since they were seen).
+pub async fn still_pending(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<OutboxRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query_as(
+        "SELECT id, priority, chat_id, kind, payload_json, request_id, attempts FROM outbox
+         WHERE id IN (SELECT value FROM json_each(?)) AND sent_at IS NULL AND failed_at IS NULL",
     )
-    .fetch_one(pool)
-    .await?;
-    Ok(at)
+    .bind(ids)
+    .fetch_all(pool)
+    .await
 }
 
 pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: Option<i32>) -> Result<(), sqlx::Error> {

@@ -1,4 +1,4 @@
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::{Tx, begin_write, now_ms};
 
@@ -78,10 +78,10 @@ pub async fn language_of(
     Ok(row.unwrap_or((None, None)))
 }
 
-pub async fn first_name(tx: &mut Tx, id: i64) -> Result<String, sqlx::Error> {
+pub async fn first_name(conn: &mut SqliteConnection, id: i64) -> Result<String, sqlx::Error> {
     let row: Option<(String,)> = sqlx::query_as("SELECT first_name FROM users WHERE id = ?")
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(conn)
         .await?;
     Ok(row.map(|r| r.0).unwrap_or_default())
 }
