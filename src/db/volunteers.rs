@@ -244,7 +244,8 @@ pub async fn approved_in_region(
     .await
 }
 
-/// Whom to push a request to: approved, reachable volunteers of the region who do this kind of help.
+/// Whom to push a request to: approved, reachable volunteers of the region who do this kind of help
+/// and have not paused themselves (`db::duty::push_recipients` adds their quiet hours).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Recipient {
     pub user_id: i64,
@@ -265,6 +266,7 @@ pub async fn matching(
          JOIN volunteer_categories vc ON vc.user_id = vr.user_id AND vc.category = ?
          JOIN users u ON u.id = vr.user_id AND u.unreachable_at IS NULL AND u.erased_at IS NULL
          WHERE vr.region_id = ?
+           AND NOT EXISTS (SELECT 1 FROM volunteer_duty d WHERE d.user_id = vr.user_id AND d.paused_at IS NOT NULL)
          ORDER BY u.id",
     )
     .bind(category.code())
