@@ -711,3 +711,44 @@ async fn forged_and_stale_duty_buttons_get_a_kind_answer() {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM volunteer_duty").await, 0);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn delete_me_stops_a_repeat_and_erases_its_copy_of_the_address() {
+    let app = TestApp::spawn_at(utc("2026-12-01T07:00:00Z"), |_| {}).await;
+    let boris = seed_volunteer(&app, 702, "Boris", "en", PSKOV, &["groceries"]).await;
+    let maria = app.user(101, "Maria", "en");
+    let (first, ask) = helped(&maria, &boris, "Bread").await;
+    maria.press(&ask, &format!("y:{first}")).await;
+    let offer = maria.expect_text("every week?").await;
+    maria.press(&offer, &format!("du:w{first}")).await;
+    maria.expect_text("again every week").await;
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM repeats WHERE address = 'Lenina 5, flat 12'"
+        )
+        .await,
+        1,
+        "a running repeat keeps what it needs to post the next request"
+    );
+
+    maria.send_text("/delete_me").await;
+    let question = maria.expect_text("Erase your personal data?").await;
+    maria.press(&question, "dm:y").await;
+    maria
+        .expect_text("Done: your personal data is erased")
+        .await;
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM repeats WHERE stopped_at IS NOT NULL AND address IS NULL
+               AND phone IS NULL AND details IS NULL AND settlement = ''"
+        )
+        .await,
+        1
+    );
+    app.clock.set(utc("2026-12-08T07:00:00Z"));
+    tokio::time::sleep(QUIET).await;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM help_requests").await, 1);
+    app.stop().await;
+}
