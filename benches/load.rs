@@ -357,7 +357,9 @@ fn spawn_bot(fake: &FakeTelegram, dir: &Path, settings: &[(&str, &str)]) -> Proc
         // figures must not depend on the hour the benchmark runs.
         .env("QUIET_HOURS", "off")
         .envs(settings.iter().copied())
-        .stdout(Stdio::null())
+        // LOAD_RUST_LOG=sqlx::query=debug logs every statement into bot.log (with LOAD_KEEP=1).
+        .envs(std::env::var("LOAD_RUST_LOG").map(|v| ("RUST_LOG", v)))
+        .stdout(file.try_clone().expect("log file"))
         .stderr(file)
         .spawn()
         .expect("the bot starts");

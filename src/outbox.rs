@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
+use futures_util::FutureExt;
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use teloxide::prelude::*;
@@ -375,6 +376,20 @@ impl Sender {
         let mut tasks: JoinSet<Attempt> = JoinSet::new();
         let mut last_prune: Option<Instant> = None;
         let mut read_new = true;
+        // Delivered sends are recorded by a task of their own, in batches, so the sender never
+        // waits for the write gate behind a queue of handlers; what it sent has already left its
+        // in-memory queue, so nothing is sent twice while the record is on its way.
+        let (record_tx, record_rx) = tokio::sync::mpsc::unbounded_channel();
+        let recorder = tokio::spawn(record_sends(
+            self.pool.clone(),
+            self.doorbell.clone(),
+            record_rx,
+        ));
+        let recorded = |delivered: Vec<(OutboxRow, Option<i32>)>| {
+            if !delivered.is_empty() {
+                let _ = record_tx.send(delivered);
+            }
+        };
         loop {
             if *stop.borrow() {
                 break;
@@ -385,6 +400,10 @@ impl Sender {
             }
             let mut wake: Option<Instant> = None;
             let mut more = false;
+            // New messages (a reply must overtake a fan-out) are read before every pick.
+            if self.doorbell.wait().now_or_never().is_some() {
+                read_new = true;
+            }
             if std::mem::take(&mut read_new) {
                 match db::outbox::pending_after(&self.pool, queue.last_id, READ_BATCH).await {
                     Ok(rows) => {
@@ -460,7 +479,7 @@ impl Sender {
                         in_flight.remove(&a.row.id);
                         pacer.finish(a.row.chat_id);
                     }
-                    self.settle(finished, &mut pacer, &mut queue).await;
+                    recorded(self.settle(finished, &mut pacer, &mut queue).await);
                 }
                 _ = tokio::time::sleep_until(sleep_until) => { read_new = true; }
                 _ = stop.changed() => {}
@@ -472,7 +491,9 @@ impl Sender {
                 finished.push(attempt);
             }
         }
-        self.settle(finished, &mut pacer, &mut queue).await;
+        recorded(self.settle(finished, &mut pacer, &mut queue).await);
+        drop(record_tx);
+        let _ = recorder.await;
     }
 
     async fn prune(&self) {
@@ -486,10 +507,14 @@ impl Sender {
         }
     }
 
-    /// Records what sends came to: the delivered ones together in one transaction, each failure
-    /// on its own. Database errors here are logged: the worst case is a message sent twice after
-    /// a restart, never one lost.
-    async fn settle(&self, finished: Vec<Attempt>, pacer: &mut Pacer, queue: &mut Queue) {
+    /// Sorts out what sends came to: failures are recorded here, each on its own; the delivered
+    /// ones leave the queue and are returned for the recorder.
+    async fn settle(
+        &self,
+        finished: Vec<Attempt>,
+        pacer: &mut Pacer,
+        queue: &mut Queue,
+    ) -> Vec<(OutboxRow, Option<i32>)> {
         let mut delivered = vec![];
         for Attempt { row, result } in finished {
             match result {
@@ -500,15 +525,10 @@ impl Sender {
                 },
             }
         }
-        if delivered.is_empty() {
-            return;
-        }
         for (row, _) in &delivered {
             queue.remove(row.id);
         }
-        if let Err(e) = self.mark_sent(&delivered).await {
-            tracing::error!(error = %e, sends = delivered.len(), "outbox: cannot record sends");
-        }
+        delivered
     }
 
     async fn settle_failure(
@@ -579,18 +599,36 @@ impl Sender {
             tracing::error!(error = %e, outbox_id = row.id, "outbox: cannot record a send");
         }
     }
+}
 
-    async fn mark_sent(&self, delivered: &[(OutboxRow, Option<i32>)]) -> Result<(), sqlx::Error> {
-        let mut tx = db::begin_write(&self.pool).await?;
-        let mut rang = false;
-        for (row, message_id) in delivered {
-            rang |= after_send(&mut tx, row, *message_id).await?;
+/// Records delivered sends, as many as have come in together in one transaction. Database errors
+/// are logged: the worst case is a message sent twice after a restart, never one lost.
+async fn record_sends(
+    pool: SqlitePool,
+    doorbell: Doorbell,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<Vec<(OutboxRow, Option<i32>)>>,
+) {
+    while let Some(mut batch) = rx.recv().await {
+        while let Ok(more) = rx.try_recv() {
+            batch.extend(more);
         }
-        tx.commit().await?;
-        if rang {
-            self.doorbell.ring();
+        let result = async {
+            let mut tx = db::begin_write(&pool).await?;
+            let mut rang = false;
+            for (row, message_id) in &batch {
+                rang |= after_send(&mut tx, row, *message_id).await?;
+            }
+            tx.commit().await?;
+            Ok::<bool, sqlx::Error>(rang)
         }
-        Ok(())
+        .await;
+        match result {
+            Ok(true) => doorbell.ring(),
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(error = %e, sends = batch.len(), "outbox: cannot record sends")
+            }
+        }
     }
 }
 
