@@ -140,6 +140,8 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
         tokio::spawn(crate::jobs::auto_close::run(ctx.clone(), stop_rx.clone())),
         tokio::spawn(crate::jobs::digest::run(ctx.clone(), stop_rx.clone())),
         tokio::spawn(crate::jobs::escalation::run(ctx.clone(), stop_rx.clone())),
+        tokio::spawn(crate::jobs::held_pushes::run(ctx.clone(), stop_rx.clone())),
+        tokio::spawn(crate::jobs::recurring::run(ctx.clone(), stop_rx.clone())),
         tokio::spawn(crate::jobs::retention::run(ctx.clone(), stop_rx)),
     ];
 

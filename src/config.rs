@@ -5,6 +5,8 @@ use std::time::Duration;
 use chrono::NaiveTime;
 use url::Url;
 
+use crate::domain::duty::QuietHours;
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
     #[error("{0} is not set: put it into .env (see .env.example)")]
@@ -70,6 +72,11 @@ pub struct Config {
     pub max_open_requests: u32,
     /// Messages and button presses one person may send per minute; more are dropped cheaply.
     pub messages_per_minute: u32,
+    /// When pushes to volunteers wait for the morning, in the request's region's time; `None`: never.
+    /// Each volunteer may choose other hours or none.
+    pub quiet_hours: Option<QuietHours>,
+    /// Requests one volunteer may hold at once (a lead's assignment may go past it).
+    pub max_active_claims: u32,
     pub send_limits: SendLimits,
 }
 
@@ -179,6 +186,15 @@ impl Config {
                 })?
             }
         };
+        let quiet_hours = match get("QUIET_HOURS") {
+            None => Some(QuietHours::at(22, 8)),
+            Some(v) if v.eq_ignore_ascii_case("off") => None,
+            Some(v) => Some(QuietHours::parse(&v).ok_or(ConfigError::Malformed {
+                name: "QUIET_HOURS",
+                value: v,
+                hint: "expected a span of the day such as 22:00-08:00, or off",
+            })?),
+        };
         Ok(Self {
             token,
             api_url,
@@ -194,6 +210,8 @@ impl Config {
             retention_days: number("RETENTION_DAYS", 30)?,
             max_open_requests: number("MAX_OPEN_REQUESTS", 5)?,
             messages_per_minute: number("MESSAGES_PER_MINUTE", 30)?,
+            quiet_hours,
+            max_active_claims: number("MAX_ACTIVE_CLAIMS", 3)?,
             send_limits: SendLimits {
                 per_second: number("SEND_PER_SECOND", 30)?,
                 per_chat_gap: duration_ms("SEND_CHAT_GAP", 1000)?,
@@ -264,6 +282,36 @@ mod tests {
         ] {
             let err = config(&[("TELOXIDE_TOKEN", "1:a"), (name, bad)]).unwrap_err();
             assert!(err.to_string().starts_with(name), "{err}");
+        }
+    }
+
+    #[test]
+    fn quiet_hours_and_the_claim_limit_are_read() {
+        let c = config(&[("TELOXIDE_TOKEN", "1:a")]).unwrap();
+        assert_eq!(c.quiet_hours, Some(QuietHours::at(22, 8)));
+        assert_eq!(c.max_active_claims, 3);
+        let c = config(&[
+            ("TELOXIDE_TOKEN", "1:a"),
+            ("QUIET_HOURS", "23:30-07:00"),
+            ("MAX_ACTIVE_CLAIMS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.quiet_hours.map(|q| q.code()).as_deref(),
+            Some("23:30-07:00")
+        );
+        assert_eq!(c.max_active_claims, 5);
+        let c = config(&[("TELOXIDE_TOKEN", "1:a"), ("QUIET_HOURS", "Off")]).unwrap();
+        assert_eq!(c.quiet_hours, None);
+        for (name, bad) in [
+            ("QUIET_HOURS", "night"),
+            ("QUIET_HOURS", "22:00-22:00"),
+            ("MAX_ACTIVE_CLAIMS", "0"),
+            ("MAX_ACTIVE_CLAIMS", "three"),
+        ] {
+            let err = config(&[("TELOXIDE_TOKEN", "1:a"), (name, bad)]).unwrap_err();
+            let line = err.to_string();
+            assert!(line.starts_with(name) && !line.contains('\n'), "{line}");
         }
     }
 

@@ -63,11 +63,12 @@ macro_rules! locale_files {
             include_str!(concat!("../locales/", $lang, "/privacy.ftl")),
             include_str!(concat!("../locales/", $lang, "/aftercare.ftl")),
             include_str!(concat!("../locales/", $lang, "/door.ftl")),
+            include_str!(concat!("../locales/", $lang, "/duty.ftl")),
         ]
     };
 }
 
-const SOURCES: [(Lang, [&str; 7]); 2] = [
+const SOURCES: [(Lang, [&str; 8]); 2] = [
     (Lang::Ru, locale_files!("ru")),
     (Lang::En, locale_files!("en")),
 ];

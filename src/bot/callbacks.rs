@@ -123,6 +123,66 @@ pub enum Cb {
     Follow(i64),
     FollowDecline,
     Unfollow(i64),
+    /// Volunteer duty (see `bot::duty`).
+    Duty(DutyCb),
+}
+
+/// A volunteer's own duty settings, and the requester's weekly repeats. All under the tag `du`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DutyCb {
+    Pause,
+    Resume,
+    /// Show the quiet-hours choices.
+    QuietMenu,
+    /// 0: the deployment's default, 1: off, 2…: `domain::duty::PRESETS`.
+    Quiet(u8),
+    /// "Today" requests at once even in quiet hours.
+    Urgent(bool),
+    /// After "Yes, I got the help": repeat it every week, or not.
+    RepeatWeekly(i64),
+    RepeatNo(i64),
+    /// Stop a running repeat (its id, not a request's).
+    RepeatStop(i64),
+}
+
+impl DutyCb {
+    fn encode(self) -> String {
+        match self {
+            DutyCb::Pause => "du:p".to_owned(),
+            DutyCb::Resume => "du:r".to_owned(),
+            DutyCb::QuietMenu => "du:q".to_owned(),
+            DutyCb::Quiet(n) => format!("du:q{n}"),
+            DutyCb::Urgent(on) => format!("du:u{}", u8::from(on)),
+            DutyCb::RepeatWeekly(id) => format!("du:w{id}"),
+            DutyCb::RepeatNo(id) => format!("du:n{id}"),
+            DutyCb::RepeatStop(id) => format!("du:s{id}"),
+        }
+    }
+
+    fn parse(rest: &str) -> Option<DutyCb> {
+        let id = |s: &str| s.parse::<i64>().ok().filter(|id| *id > 0);
+        Some(match rest {
+            "p" => DutyCb::Pause,
+            "r" => DutyCb::Resume,
+            "q" => DutyCb::QuietMenu,
+            "u0" => DutyCb::Urgent(false),
+            "u1" => DutyCb::Urgent(true),
+            _ => {
+                let (tag, arg) = rest.split_at_checked(1)?;
+                match tag {
+                    "q" => DutyCb::Quiet(
+                        arg.parse::<u8>()
+                            .ok()
+                            .filter(|n| usize::from(*n) < 2 + crate::domain::duty::PRESETS.len())?,
+                    ),
+                    "w" => DutyCb::RepeatWeekly(id(arg)?),
+                    "n" => DutyCb::RepeatNo(id(arg)?),
+                    "s" => DutyCb::RepeatStop(id(arg)?),
+                    _ => return None,
+                }
+            }
+        })
+    }
 }
 
 /// Why a lead closes a request that nobody should take.
@@ -198,6 +258,7 @@ impl Cb {
             Cb::Follow(code) => format!("fo:{code}"),
             Cb::FollowDecline => "fo:n".to_owned(),
             Cb::Unfollow(id) => format!("uf:{id}"),
+            Cb::Duty(d) => d.encode(),
         }
     }
 
@@ -267,6 +328,7 @@ impl Cb {
                 "n" => Cb::DeleteKeep,
                 _ => return None,
             },
+            "du" => Cb::Duty(DutyCb::parse(rest)?),
             "xe" => {
                 let (region, range) = rest.split_once(':')?;
                 Cb::Export {
@@ -380,6 +442,16 @@ mod tests {
             Cb::Follow(big),
             Cb::FollowDecline,
             Cb::Unfollow(big),
+            Cb::Duty(DutyCb::Pause),
+            Cb::Duty(DutyCb::Resume),
+            Cb::Duty(DutyCb::QuietMenu),
+            Cb::Duty(DutyCb::Quiet(0)),
+            Cb::Duty(DutyCb::Quiet(4)),
+            Cb::Duty(DutyCb::Urgent(true)),
+            Cb::Duty(DutyCb::Urgent(false)),
+            Cb::Duty(DutyCb::RepeatWeekly(big)),
+            Cb::Duty(DutyCb::RepeatNo(big)),
+            Cb::Duty(DutyCb::RepeatStop(big)),
         ];
         for cb in all {
             let data = cb.encode();
@@ -412,6 +484,14 @@ mod tests {
             "fo:x",
             "fo:-1",
             "m:0",
+            "du:",
+            "du:x",
+            "du:q5",
+            "du:q-1",
+            "du:u2",
+            "du:w0",
+            "du:s-3",
+            "du:wabc",
             &"c:1".repeat(30),
         ] {
             assert_eq!(Cb::parse(data), None, "{data}");

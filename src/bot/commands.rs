@@ -23,6 +23,11 @@ pub enum Command {
     Cancel,
     /// Erase my personal data (after a confirmation).
     DeleteMe,
+    // Volunteers' own duty.
+    Pause,
+    Resume,
+    Quiet,
+    Stats,
     // Operators.
     InviteLead,
     Leads,
@@ -43,12 +48,13 @@ pub enum Command {
 
 impl Command {
     /// The menu shown by Telegram, in this order; descriptions come from the locales.
-    pub const MENU: [(&'static str, &'static str); 8] = [
+    pub const MENU: [(&'static str, &'static str); 9] = [
         ("start", "cmd-start"),
         ("help", "cmd-help"),
         ("my", "cmd-my"),
         ("tasks", "cmd-tasks"),
         ("profile", "cmd-profile"),
+        ("stats", "cmd-stats"),
         ("language", "cmd-language"),
         ("cancel", "cmd-cancel"),
         ("delete_me", "cmd-delete-me"),
@@ -73,6 +79,10 @@ impl Command {
             "language" | "lang" => Command::Language,
             "cancel" | "stop" => Command::Cancel,
             "delete_me" => Command::DeleteMe,
+            "pause" => Command::Pause,
+            "resume" => Command::Resume,
+            "quiet" => Command::Quiet,
+            "stats" => Command::Stats,
             "invite_lead" => Command::InviteLead,
             "leads" => Command::Leads,
             "volunteers" => Command::Volunteers,
@@ -126,12 +136,16 @@ pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> H
             .await
         }
         Command::Help => {
-            let key = if ctx.is_volunteer(person.id).await? {
+            let volunteer = ctx.is_volunteer(person.id).await?;
+            let key = if volunteer {
                 "help-volunteer"
             } else {
                 "help-requester"
             };
             let mut text = ctx.t(lang, key);
+            if volunteer {
+                text = format!("{text}\n{}", ctx.t(lang, "help-duty"));
+            }
             if !db::leads::regions_of(&ctx.pool, person.id)
                 .await?
                 .is_empty()
@@ -156,6 +170,10 @@ pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> H
         Command::Tasks => volunteer::tasks(ctx, person).await,
         Command::Profile => volunteer::show_profile(ctx, person).await,
         Command::DeleteMe => super::privacy::ask(ctx, person).await,
+        Command::Pause => super::duty::set_pause(ctx, person, true).await,
+        Command::Resume => super::duty::set_pause(ctx, person, false).await,
+        Command::Quiet => super::duty::quiet(ctx, person).await,
+        Command::Stats => super::duty::stats(ctx, person).await,
         Command::InviteLead => super::admin::invite(ctx, person).await,
         Command::Leads => super::admin::leads(ctx, person).await,
         Command::Volunteers => super::lead::volunteers(ctx, person).await,

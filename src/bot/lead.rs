@@ -255,7 +255,10 @@ fn volunteers_message(
             Some(u) => format!("{} (@{})", escape(&v.display_name), escape(u)),
             None => escape(&v.display_name),
         };
-        let status = ctx.t(lang, &format!("vol-status-{}", v.status));
+        let mut status = ctx.t(lang, &format!("vol-status-{}", v.status));
+        if v.self_paused {
+            status = format!("{status}, {}", ctx.t(lang, "duty-lead-sees-paused"));
+        }
         text.push_str(&format!(
             "\n• {}",
             ctx.i18n.f(

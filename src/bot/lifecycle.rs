@@ -113,6 +113,14 @@ pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Ha
         drop(tx);
         return answer_key(ctx, person, q, key).await;
     }
+    // The claim limit, read in this same write transaction: two quick taps cannot both pass it.
+    if row.status() == Status::Open
+        && let Some(refusal) = super::duty::claim_limit(ctx, &mut tx, person).await?
+    {
+        enqueue(&mut tx, &refusal).await?;
+        ctx.doorbell.commit(tx).await?;
+        return answer_key(ctx, person, q, "duty-limit-popup").await;
+    }
     let Some(claimed) = db::requests::claim(&mut tx, ctx.clock.now_ms(), id, person.id).await?
     else {
         drop(tx);
@@ -316,6 +324,7 @@ pub async fn got_help(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) ->
         .i18n
         .f(person.lang, "confirm-thanks-requester", &args![("id", id)]);
     enqueue(&mut tx, &ctx.reply(person, text, Some(menu))).await?;
+    super::duty::offer_repeat(ctx, &mut tx, person, &row).await?;
     ctx.doorbell.commit(tx).await?;
     ctx.answer_callback(q, None, false).await;
     Ok(())

@@ -6,6 +6,7 @@ pub mod callbacks;
 pub mod club;
 pub mod commands;
 pub mod door;
+pub mod duty;
 pub mod export;
 pub mod intake;
 pub mod keyboards;
@@ -387,6 +388,7 @@ async fn callbacks_route(
         Cb::Follow(code) => door::follow(ctx, person, q, code).await,
         Cb::FollowDecline => door::follow_decline(ctx, person, q).await,
         Cb::Unfollow(id) => door::unfollow(ctx, person, q, id).await,
+        Cb::Duty(d) => duty::on_callback(ctx, person, q, d).await,
     }
 }
 

@@ -16,36 +16,68 @@ pub async fn lang_of(tx: &mut Tx, user_id: i64) -> Result<Lang, sqlx::Error> {
     Ok(Lang::negotiate(stored.as_deref(), telegram.as_deref()))
 }
 
+/// What a fan-out did: announced now, or held until a volunteer's quiet hours end.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Fanout {
+    pub now: usize,
+    pub held: usize,
+    /// The earliest moment a held announcement goes out (ms).
+    pub first_release: Option<i64>,
+}
+
 /// Queues one compact announcement with a Take button for every approved volunteer of the
-/// region who does this kind of help — never the address, phone or name. Returns how many.
+/// region who does this kind of help and has not paused — never the address, phone or name. A
+/// volunteer in quiet hours gets it when they end. Returns how many will get it.
 pub async fn push_request(
     ctx: &Ctx,
     tx: &mut Tx,
     row: &RequestRow,
     exclude: &[i64],
 ) -> Result<usize, sqlx::Error> {
-    let recipients = db::volunteers::matching(tx, row.region_id, row.category(), exclude).await?;
+    let f = fan_out(ctx, tx, row, exclude).await?;
+    Ok(f.now + f.held)
+}
+
+/// The one announcement of a request to one volunteer.
+pub fn push_to(ctx: &Ctx, row: &RequestRow, chat_id: i64, lang: Lang) -> Outgoing {
+    let payload = Payload::Push {
+        request_id: row.id,
+        text: render::push(&ctx.i18n, &ctx.regions, lang, row),
+        markup: inline(vec![vec![(ctx.t(lang, "btn-claim"), Cb::Claim(row.id))]]),
+        yours_text: ctx
+            .i18n
+            .f(lang, "push-taken-by-you", &args![("id", row.id)]),
+        taken_text: render::push_taken(&ctx.i18n, lang, row),
+        gone_text: ctx.i18n.f(lang, "push-gone", &args![("id", row.id)]),
+    };
+    Outgoing {
+        chat_id,
+        priority: Priority::Push,
+        payload,
+    }
+}
+
+/// `push_request`, saying how many got it now and how many in the morning.
+pub async fn fan_out(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    row: &RequestRow,
+    exclude: &[i64],
+) -> Result<Fanout, sqlx::Error> {
+    // Offered to everyone now: a weekly repeat's first offer to one volunteer is over, and what
+    // was held for the night is decided again below (one statement, not one per volunteer).
+    db::duty::widened(tx, row.id).await?;
+    db::duty::forget_held(tx, row.id).await?;
+    let recipients = db::duty::push_recipients(tx, row.region_id, row.category(), exclude).await?;
+    let mut fanout = Fanout::default();
     for r in &recipients {
-        let lang = Lang::negotiate(r.language.as_deref(), r.tg_language.as_deref());
-        let payload = Payload::Push {
-            request_id: row.id,
-            text: render::push(&ctx.i18n, &ctx.regions, lang, row),
-            markup: inline(vec![vec![(ctx.t(lang, "btn-claim"), Cb::Claim(row.id))]]),
-            yours_text: ctx
-                .i18n
-                .f(lang, "push-taken-by-you", &args![("id", row.id)]),
-            taken_text: render::push_taken(&ctx.i18n, lang, row),
-            gone_text: ctx.i18n.f(lang, "push-gone", &args![("id", row.id)]),
-        };
-        enqueue(
-            tx,
-            &Outgoing {
-                chat_id: r.user_id,
-                priority: Priority::Push,
-                payload,
-            },
-        )
-        .await?;
+        match super::duty::push_or_hold(ctx, tx, row, r).await? {
+            None => fanout.now += 1,
+            Some(at) => {
+                fanout.held += 1;
+                fanout.first_release = Some(fanout.first_release.map_or(at, |t| t.min(at)));
+            }
+        }
     }
     // The club chats of the region: a post anyone there can take, never with personal data. A post
     // that already exists (the request was taken and is open again) is turned back into an offer.
@@ -87,7 +119,7 @@ pub async fn push_request(
         Some(&note),
     )
     .await?;
-    Ok(recipients.len())
+    Ok(fanout)
 }
 
 /// Edits every announcement of a request that stopped being open; pushes still queued are

@@ -102,6 +102,7 @@ pub async fn erase(ctx: &Ctx, person: &Person, q: &CallbackQuery) -> HandlerResu
     db::privacy::forget_messages(&mut tx, me).await?;
     db::aftercare::erase_requester(&mut tx, me).await?;
     super::door::erase(ctx, &mut tx, me).await?;
+    db::duty::erase_person(&mut tx, me, now).await?;
     let requests = db::privacy::erase_requests(&mut tx, now, me).await?;
     let volunteer = db::privacy::delete_volunteer(&mut tx, me).await?;
     let lead = db::privacy::delete_lead(&mut tx, me).await?;

@@ -566,16 +566,22 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
     let menu = ctx.main_menu(person).await?;
     let mut tx = ctx.begin().await?;
     let row = db::requests::create(&mut tx, ctx.clock.now_ms(), &new).await?;
-    let pushed = notify::push_request(ctx, &mut tx, &row, &[person.id]).await?;
+    let fanout = notify::fan_out(ctx, &mut tx, &row, &[person.id]).await?;
+    let pushed = fanout.now + fanout.held;
     let region = escape(&render::region(&ctx.regions, person.lang, row.region_id));
-    let key = if pushed > 0 {
-        "req-posted"
-    } else {
-        "req-posted-nobody"
+    let text = match (fanout.now, fanout.first_release) {
+        (0, Some(at)) => super::duty::posted_at_night(ctx, person.lang, &row, &region, at),
+        (0, None) => ctx.i18n.f(
+            person.lang,
+            "req-posted-nobody",
+            &args![("id", row.id), ("region", region)],
+        ),
+        _ => ctx.i18n.f(
+            person.lang,
+            "req-posted",
+            &args![("id", row.id), ("region", region)],
+        ),
     };
-    let text = ctx
-        .i18n
-        .f(person.lang, key, &args![("id", row.id), ("region", region)]);
     db::dialogues::clear(&mut tx, person.id).await?;
     crate::outbox::enqueue(&mut tx, &ctx.reply(person, text, Some(menu))).await?;
     super::door::after_create(ctx, &mut tx, &row, person).await?;

@@ -331,6 +331,7 @@ pub async fn show_profile(ctx: &Ctx, person: &Person) -> HandlerResult {
         .as_deref()
         .map(escape)
         .unwrap_or_else(|| ctx.t(lang, "profile-no-phone"));
+    let duty = super::duty::duty_of(ctx, person.id).await?;
     let text = ctx.i18n.f(
         lang,
         "profile-text",
@@ -342,6 +343,7 @@ pub async fn show_profile(ctx: &Ctx, person: &Person) -> HandlerResult {
             ("phone", phone),
         ],
     );
+    let text = format!("{text}\n{}", super::duty::profile_line(ctx, lang, &duty));
     let buttons = inline_markup(vec![
         vec![
             (
@@ -361,6 +363,7 @@ pub async fn show_profile(ctx: &Ctx, person: &Person) -> HandlerResult {
             ctx.t(lang, "btn-edit-categories"),
             Cb::EditProfile(ProfileField::Categories),
         )],
+        super::duty::profile_buttons(ctx, lang, &duty),
     ]);
     ctx.respond(
         person.id,
@@ -537,5 +540,6 @@ pub async fn my(ctx: &Ctx, person: &Person) -> HandlerResult {
         let markup = (!buttons.is_empty()).then(|| inline_markup(buttons));
         outs.push(ctx.reply(person, text, markup));
     }
+    outs.extend(super::duty::my_repeats(ctx, person).await?);
     ctx.respond(person.id, Next::Keep, outs).await
 }

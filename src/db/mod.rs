@@ -4,6 +4,7 @@ pub mod aftercare;
 pub mod dialogues;
 pub mod digests;
 pub mod door;
+pub mod duty;
 pub mod export;
 pub mod leads;
 pub mod outbox;

@@ -191,6 +191,8 @@ pub struct ListedVolunteer {
     pub status: String,
     /// Requests they hold now.
     pub load: i64,
+    /// Paused by themselves (/pause): no pushes, but a lead may still assign them.
+    pub self_paused: bool,
 }
 
 /// Volunteers of any of the lead's regions: pending first, then by name.
@@ -202,7 +204,8 @@ pub async fn of_lead(
 ) -> Result<(Vec<ListedVolunteer>, i64), sqlx::Error> {
     let rows = sqlx::query_as(
         "SELECT v.user_id, v.display_name, u.username, v.status,
-                (SELECT COUNT(*) FROM help_requests h WHERE h.claimed_by = v.user_id AND h.status = 'claimed') AS load
+                (SELECT COUNT(*) FROM help_requests h WHERE h.claimed_by = v.user_id AND h.status = 'claimed') AS load,
+                EXISTS (SELECT 1 FROM volunteer_duty d WHERE d.user_id = v.user_id AND d.paused_at IS NOT NULL) AS self_paused
          FROM volunteers v JOIN users u ON u.id = v.user_id
          WHERE v.user_id IN (SELECT vr.user_id FROM volunteer_regions vr JOIN leads l ON l.region_id = vr.region_id
                              WHERE l.user_id = ?1)
@@ -230,7 +233,8 @@ pub async fn approved_in_region(
 ) -> Result<Vec<ListedVolunteer>, sqlx::Error> {
     sqlx::query_as(
         "SELECT v.user_id, v.display_name, u.username, v.status,
-                (SELECT COUNT(*) FROM help_requests h WHERE h.claimed_by = v.user_id AND h.status = 'claimed') AS load
+                (SELECT COUNT(*) FROM help_requests h WHERE h.claimed_by = v.user_id AND h.status = 'claimed') AS load,
+                EXISTS (SELECT 1 FROM volunteer_duty d WHERE d.user_id = v.user_id AND d.paused_at IS NOT NULL) AS self_paused
          FROM volunteer_regions vr JOIN volunteers v ON v.user_id = vr.user_id AND v.status = 'approved'
          JOIN users u ON u.id = v.user_id AND u.unreachable_at IS NULL
          WHERE vr.region_id = ? ORDER BY load, v.display_name LIMIT 30",
@@ -240,7 +244,8 @@ pub async fn approved_in_region(
     .await
 }
 
-/// Whom to push a request to: approved, reachable volunteers of the region who do this kind of help.
+/// Whom to push a request to: approved, reachable volunteers of the region who do this kind of help
+/// and have not paused themselves (`db::duty::push_recipients` adds their quiet hours).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Recipient {
     pub user_id: i64,
@@ -261,6 +266,7 @@ pub async fn matching(
          JOIN volunteer_categories vc ON vc.user_id = vr.user_id AND vc.category = ?
          JOIN users u ON u.id = vr.user_id AND u.unreachable_at IS NULL AND u.erased_at IS NULL
          WHERE vr.region_id = ?
+           AND NOT EXISTS (SELECT 1 FROM volunteer_duty d WHERE d.user_id = vr.user_id AND d.paused_at IS NOT NULL)
          ORDER BY u.id",
     )
     .bind(category.code())

@@ -2,6 +2,7 @@
 
 pub mod category;
 pub mod door;
+pub mod duty;
 pub mod money;
 pub mod phone;
 pub mod region;

@@ -5,4 +5,6 @@ pub mod auto_close;
 pub mod chart;
 pub mod digest;
 pub mod escalation;
+pub mod held_pushes;
+pub mod recurring;
 pub mod retention;

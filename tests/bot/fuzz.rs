@@ -205,6 +205,10 @@ const COMMANDS: &[&str] = &[
     "/export",
     "/bind_region",
     "/unbind_region",
+    "/pause",
+    "/resume",
+    "/quiet",
+    "/stats",
     "/whatever",
     "/",
     "//",
@@ -287,7 +291,10 @@ fn callback_data(rng: &mut Rng) -> String {
         ),
         7 => "x".repeat(rng.range(65, 2000)),
         8 => rng
-            .pick(&["l:en", "l:ru", "tp:0", "vp:0", "rp:0", "pe:n"])
+            .pick(&[
+                "l:en", "l:ru", "tp:0", "vp:0", "rp:0", "pe:n", "du:p", "du:r", "du:q", "du:q0",
+                "du:q4", "du:q99", "du:u1", "du:w1", "du:n1", "du:s1", "du:w", "du:",
+            ])
             .to_string(),
         9 => String::new(),
         10 => odd_text(rng, 64),

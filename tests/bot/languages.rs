@@ -250,6 +250,7 @@ async fn the_command_menu_is_set_in_each_language_at_start() {
             "my",
             "tasks",
             "profile",
+            "stats",
             "language",
             "cancel",
             "delete_me"

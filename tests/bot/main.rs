@@ -7,6 +7,7 @@ mod club;
 mod core_flow;
 mod digests;
 mod door;
+mod duty;
 mod escalation;
 mod export;
 mod fake_selftest;

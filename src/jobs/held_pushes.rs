@@ -1,0 +1,58 @@
+//! Announcements held through volunteers' quiet hours go out when those hours end (on the bot's
+//! clock), if the request is still open then; one taken or cancelled meanwhile is never sent.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::bot::{Ctx, duty};
+use crate::db;
+
+/// How long the job sleeps at most; a manual clock in tests wakes it at once.
+const LONGEST_SLEEP: Duration = Duration::from_secs(60);
+
+pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let mut clock = ctx.clock.watch();
+        if let Err(e) = release_due(&ctx).await {
+            tracing::error!(error = %e, "held pushes: cannot release");
+        }
+        let sleep = match db::duty::next_release(&ctx.pool).await {
+            Ok(Some(at)) => duty::until(&ctx, at).min(LONGEST_SLEEP),
+            Ok(None) => LONGEST_SLEEP,
+            Err(e) => {
+                tracing::error!(error = %e, "held pushes: cannot read the next due time");
+                LONGEST_SLEEP
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(sleep) => {}
+            _ = clock.moved() => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
+
+async fn release_due(ctx: &Ctx) -> Result<(), sqlx::Error> {
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    let due = db::duty::due_held(&mut tx, ctx.clock.now_ms()).await?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let mut sent = 0;
+    for held in &due {
+        if duty::release_held(ctx, &mut tx, held).await? {
+            sent += 1;
+        }
+    }
+    ctx.doorbell.commit(tx).await?;
+    tracing::info!(
+        due = due.len(),
+        sent,
+        "held pushes: quiet hours ended for some volunteers"
+    );
+    Ok(())
+}
