@@ -101,3 +101,12 @@ duty-repeat-posted = 🔁 Your weekly request is posted again: request #{ $id } 
 duty-first-offer = 🔁 <b>A weekly request.</b> You helped last time, so it is offered to you first, for { $hours } hours.
 duty-posted-at-night = ✅ Request #{ $id } is posted.
     The volunteers of { $region } are resting now: they will see it from { $time }. We will write here as soon as one of them takes it.
+
+## In the leads' daily digest
+
+digest-paused-none = ⏸ No volunteer has paused themselves.
+digest-paused-header = <b>⏸ Paused by their own choice: { $n }</b> (new requests do not come to them)
+digest-item-paused = • { $name }, for { $age }
+digest-suspended = 🚫 Paused by a club lead: { $n } — see /volunteers
+digest-repeats = 🔁 Weekly repeats running: { $running } · repeat requests posted in these 24 hours: { $posted }
+digest-repeats-none = 🔁 No weekly repeats are running.

@@ -62,6 +62,37 @@ const PENDING_VOLUNTEERS: &str = "
     SELECT COUNT(*) FROM volunteer_regions vr JOIN volunteers v ON v.user_id = vr.user_id
     WHERE vr.region_id = ?1 AND v.status = 'pending'";
 
+/// As PENDING_VOLUNTEERS, then volunteer_duty by primary key: approved volunteers who paused
+/// themselves (/pause), longest paused first.
+const SELF_PAUSED_LIST: &str = "
+    SELECT v.display_name, d.paused_at
+    FROM volunteer_regions vr
+    JOIN volunteers v ON v.user_id = vr.user_id AND v.status = 'approved'
+    JOIN volunteer_duty d ON d.user_id = vr.user_id
+    WHERE vr.region_id = ?1 AND d.paused_at IS NOT NULL
+    ORDER BY d.paused_at, v.user_id LIMIT ?2";
+
+/// As SELF_PAUSED_LIST.
+const SELF_PAUSED_COUNT: &str = "
+    SELECT COUNT(*)
+    FROM volunteer_regions vr
+    JOIN volunteers v ON v.user_id = vr.user_id AND v.status = 'approved'
+    JOIN volunteer_duty d ON d.user_id = vr.user_id
+    WHERE vr.region_id = ?1 AND d.paused_at IS NOT NULL";
+
+/// As PENDING_VOLUNTEERS: volunteers a lead paused (suspended).
+const SUSPENDED_VOLUNTEERS: &str = "
+    SELECT COUNT(*) FROM volunteer_regions vr JOIN volunteers v ON v.user_id = vr.user_id
+    WHERE vr.region_id = ?1 AND v.status = 'suspended'";
+
+/// As PERIOD_COUNTS, then repeat_requests by primary key: requests a weekly repeat created in the
+/// window.
+const REPEATS_POSTED: &str = "
+    SELECT COUNT(DISTINCT e.request_id)
+    FROM request_events e
+    WHERE e.region_id = ?1 AND e.kind = 'created' AND e.at >= ?2 AND e.at < ?3
+      AND EXISTS (SELECT 1 FROM repeat_requests rr WHERE rr.request_id = e.request_id)";
+
 /// SEARCH help_requests USING COVERING INDEX help_requests_by_region_status_age (region_id=?).
 const TOTALS: &str = "
     SELECT status, COUNT(*) FROM help_requests WHERE region_id = ?1 GROUP BY status";
@@ -195,6 +226,55 @@ pub async fn pending_volunteers(
         .await
 }
 
+/// Volunteers of the region on pause: those who paused themselves (name, since when; at most
+/// `limit`, and how many in all), and how many a lead paused.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paused {
+    pub self_paused: Vec<(String, i64)>,
+    pub self_paused_total: i64,
+    pub suspended: i64,
+}
+
+pub async fn paused_volunteers(
+    conn: &mut SqliteConnection,
+    region_id: i64,
+    limit: i64,
+) -> Result<Paused, sqlx::Error> {
+    let self_paused = sqlx::query_as(SELF_PAUSED_LIST)
+        .bind(region_id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    let self_paused_total = sqlx::query_scalar(SELF_PAUSED_COUNT)
+        .bind(region_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let suspended = sqlx::query_scalar(SUSPENDED_VOLUNTEERS)
+        .bind(region_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Paused {
+        self_paused,
+        self_paused_total,
+        suspended,
+    })
+}
+
+/// Requests weekly repeats created in the region in `[from, to)`.
+pub async fn repeats_posted(
+    conn: &mut SqliteConnection,
+    region_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(REPEATS_POSTED)
+        .bind(region_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&mut *conn)
+        .await
+}
+
 /// All requests of the region by current status: (status, count).
 pub async fn totals(
     conn: &mut SqliteConnection,
@@ -290,7 +370,7 @@ mod tests {
     use super::*;
 
     /// Every digest query, with how many parameters it takes.
-    const QUERIES: [(&str, &str, usize); 11] = [
+    const QUERIES: [(&str, &str, usize); 15] = [
         ("PERIOD_COUNTS", PERIOD_COUNTS, 3),
         ("ACTIVE_VOLUNTEERS", ACTIVE_VOLUNTEERS, 3),
         ("WAITING_LIST", WAITING_LIST, 3),
@@ -298,6 +378,10 @@ mod tests {
         ("HELD_LIST", HELD_LIST, 3),
         ("HELD_COUNT", HELD_COUNT, 2),
         ("PENDING_VOLUNTEERS", PENDING_VOLUNTEERS, 1),
+        ("SELF_PAUSED_LIST", SELF_PAUSED_LIST, 2),
+        ("SELF_PAUSED_COUNT", SELF_PAUSED_COUNT, 1),
+        ("SUSPENDED_VOLUNTEERS", SUSPENDED_VOLUNTEERS, 1),
+        ("REPEATS_POSTED", REPEATS_POSTED, 3),
         ("TOTALS", TOTALS, 1),
         ("CHART_EVENTS", CHART_EVENTS, 3),
         ("LEAD_STATE", LEAD_STATE, 3),

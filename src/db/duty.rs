@@ -508,6 +508,20 @@ pub async fn get_repeat(tx: &mut Tx, repeat_id: i64) -> Result<Option<Repeat>, s
     .await
 }
 
+/// Weekly repeats running in a region, for the leads' digest. Walks the partial index of running
+/// repeats (one per requester who asked for weekly help), never the stopped ones.
+pub async fn running_in_region(
+    conn: &mut SqliteConnection,
+    region_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(RUNNING_IN_REGION)
+        .bind(region_id)
+        .fetch_one(&mut *conn)
+        .await
+}
+
+const RUNNING_IN_REGION: &str = "SELECT COUNT(*) FROM repeats INDEXED BY repeats_due WHERE stopped_at IS NULL AND region_id = ?";
+
 /// Whether the person can be written to (a repeat of someone who blocked the bot or erased their
 /// data creates nothing).
 pub async fn reachable(tx: &mut Tx, user_id: i64) -> Result<bool, sqlx::Error> {
@@ -518,4 +532,33 @@ pub async fn reachable(tx: &mut Tx, user_id: i64) -> Result<bool, sqlx::Error> {
     .fetch_optional(&mut **tx)
     .await?;
     Ok(ok.unwrap_or(false))
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::sqlite::SqlitePoolOptions;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_digest_reads_only_running_repeats() {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        crate::db::MIGRATOR.run(&pool).await.unwrap();
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN QUERY PLAN {RUNNING_IN_REGION}"
+        )))
+        .bind(1_i64)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert!(
+            plan.iter()
+                .any(|(_, _, _, d)| d.contains("USING INDEX repeats_due")),
+            "{plan:?}"
+        );
+    }
 }

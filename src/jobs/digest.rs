@@ -202,6 +202,11 @@ struct DigestData {
     totals: Vec<(String, i64)>,
     /// Reimbursements due and made, concerns raised (bot::aftercare).
     aftercare: db::aftercare::DigestFigures,
+    /// Volunteers on pause, by their own choice or a lead's (bot::duty).
+    paused: digests::Paused,
+    /// Weekly repeats running in the region, and the requests they posted in the period.
+    repeats_running: i64,
+    repeats_posted: i64,
 }
 
 /// The digest's messages: the text, and on `chart_until` (a Monday) the chart of the four weeks
@@ -231,6 +236,9 @@ async fn build(
         pending: digests::pending_volunteers(conn, region.id).await?,
         totals: digests::totals(conn, region.id).await?,
         aftercare: db::aftercare::digest_figures(conn, region.id, span.from, span.to).await?,
+        paused: digests::paused_volunteers(conn, region.id, LIST_CAP as i64).await?,
+        repeats_running: db::duty::running_in_region(conn, region.id).await?,
+        repeats_posted: digests::repeats_posted(conn, region.id, span.from, span.to).await?,
     };
     let chart_data = match chart_until {
         Some(until) => {
@@ -422,7 +430,20 @@ fn render_with(
     } else {
         n("digest-pending", data.pending)
     });
+    out.extend(paused_lines(i18n, lang, span, &data.paused, cap));
     out.extend(aftercare_lines(i18n, lang, &data.aftercare));
+    out.push(if data.repeats_running == 0 && data.repeats_posted == 0 {
+        i18n.t(lang, "digest-repeats-none")
+    } else {
+        i18n.f(
+            lang,
+            "digest-repeats",
+            &args![
+                ("running", data.repeats_running),
+                ("posted", data.repeats_posted)
+            ],
+        )
+    });
     out.push(String::new());
 
     let total = |status: &str| {
@@ -445,6 +466,42 @@ fn render_with(
         ],
     ));
     out.join("\n")
+}
+
+/// Volunteers who paused themselves (named, with how long), and how many a lead paused (apart:
+/// only a lead lifts that).
+fn paused_lines(
+    i18n: &I18n,
+    lang: Lang,
+    span: Span,
+    p: &digests::Paused,
+    cap: usize,
+) -> Vec<String> {
+    let n = |key: &str, n: i64| i18n.f(lang, key, &args![("n", n)]);
+    let mut lines = vec![];
+    if p.self_paused_total == 0 {
+        lines.push(i18n.t(lang, "digest-paused-none"));
+    } else {
+        lines.push(n("digest-paused-header", p.self_paused_total));
+        for (name, since) in p.self_paused.iter().take(cap) {
+            lines.push(i18n.f(
+                lang,
+                "digest-item-paused",
+                &args![
+                    ("name", short(name, 30)),
+                    ("age", age(i18n, lang, span.now - since))
+                ],
+            ));
+        }
+        let shown = p.self_paused.len().min(cap) as i64;
+        if p.self_paused_total > shown {
+            lines.push(n("digest-more", p.self_paused_total - shown));
+        }
+    }
+    if p.suspended > 0 {
+        lines.push(n("digest-suspended", p.suspended));
+    }
+    lines
 }
 
 /// Reimbursements due (count and sum) and made in the period, concerns raised in the period.

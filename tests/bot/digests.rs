@@ -469,8 +469,9 @@ async fn the_digest_counts_what_happened_in_the_region() {
     .await;
 
     // Wednesday 11.03, 09:00:30 in Kaliningrad.
+    // (Tuesday's came when the clock passed it; Wednesday's is the one that counts here.)
     app.clock.set(at("2026-03-11T07:00:30Z"));
-    let digest = lena.expect_text("Daily summary").await;
+    let digest = lena.expect_text("The 24 hours up to 11.03.2026 09:00").await;
     assert_has(
         &digest,
         &[
@@ -650,5 +651,215 @@ async fn slash_digest_answers_a_lead_at_once_in_their_language_and_others_get_th
 
     // On demand is not the morning digest: nothing recorded.
     assert!(runs(&app.db).await.is_empty());
+    app.stop().await;
+}
+
+/// A weekly repeat of `source`, written straight into the database; `stopped` if it no longer runs.
+async fn seed_repeat(db: &SqlitePool, source: i64, region: i64, stopped: bool) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO repeats (requester_id, source_request_id, for_whom, beneficiary, region_id, category,
+             settlement, next_on, next_at, created_at, stopped_at)
+         SELECT requester_id, id, 'self', 'elderly', ?2, category, settlement, '2026-03-17', 0, 0, ?3
+         FROM help_requests WHERE id = ?1 RETURNING id",
+    )
+    .bind(source)
+    .bind(region)
+    .bind(stopped.then_some(1_i64))
+    .fetch_one(db)
+    .await
+    .unwrap()
+}
+
+async fn seed_repeat_request(db: &SqlitePool, request: i64, repeat: i64) {
+    sqlx::query("INSERT INTO repeat_requests (request_id, repeat_id) VALUES (?, ?)")
+        .bind(request)
+        .bind(repeat)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_digest_shows_volunteers_on_pause_and_weekly_repeats_in_both_languages() {
+    // Monday 09.03.2026, 10:00 in Kaliningrad.
+    let app = TestApp::spawn_at(at("2026-03-09T08:00:00Z"), |_| {}).await;
+    let lena = appoint(&app, 801, "Lena", "en", KALININGRAD).await;
+    let ivan = appoint(&app, 802, "Иван", "ru", KALININGRAD).await;
+    let vera = seed_volunteer(&app, 701, "Vera <V>", "en", KALININGRAD, &["groceries"]).await;
+    let olga = seed_volunteer(&app, 711, "Ольга", "ru", KALININGRAD, &["groceries"]).await;
+    seed_volunteer(&app, 702, "Boris", "en", KALININGRAD, &["groceries"]).await;
+    let suspended = seed_volunteer(&app, 703, "Sergei", "en", KALININGRAD, &["groceries"]).await;
+    let elsewhere = seed_volunteer(&app, 704, "Pavel", "en", PSKOV, &["groceries"]).await;
+
+    // Nothing yet: both lines say so.
+    lena.send_text("/digest").await;
+    let digest = lena.expect_text("Daily summary").await;
+    assert_has(
+        &digest,
+        &[
+            "No volunteer has paused themselves.",
+            "No weekly repeats are running.",
+        ],
+    );
+    assert!(
+        !digest.text.contains("Paused by a club lead"),
+        "{}",
+        digest.text
+    );
+
+    // Vera pauses herself on Monday, Olga on Tuesday evening; Pavel of another region too.
+    vera.send_text("/pause").await;
+    vera.expect_text("You are paused").await;
+    elsewhere.send_text("/pause").await;
+    elsewhere.expect_text("You are paused").await;
+    app.clock.set(at("2026-03-10T18:00:00Z"));
+    olga.send_text("/pause").await;
+    olga.expect_text("Вы на паузе").await;
+    // A lead paused Sergei: counted apart, not among those who paused themselves.
+    sqlx::query("UPDATE volunteers SET status = 'suspended' WHERE user_id = ?")
+        .bind(suspended.id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    // Two weekly repeats run in the region (one more stopped, one elsewhere). One posted its
+    // request inside the digest's 24 hours, one a week before.
+    let now = app.clock.now_ms();
+    let source = seed_request(
+        &app.db,
+        150,
+        KALININGRAD,
+        "groceries",
+        "Gusev",
+        "closed",
+        ms("2026-03-01T08:00:00Z"),
+        None,
+        None,
+    )
+    .await;
+    let running = seed_repeat(&app.db, source, KALININGRAD, false).await;
+    let source2 = seed_request(
+        &app.db,
+        151,
+        KALININGRAD,
+        "medicine",
+        "Sovetsk",
+        "closed",
+        ms("2026-03-01T08:00:00Z"),
+        None,
+        None,
+    )
+    .await;
+    seed_repeat(&app.db, source2, KALININGRAD, false).await;
+    let source3 = seed_request(
+        &app.db,
+        152,
+        KALININGRAD,
+        "talk",
+        "Baltiysk",
+        "closed",
+        ms("2026-03-01T08:00:00Z"),
+        None,
+        None,
+    )
+    .await;
+    seed_repeat(&app.db, source3, KALININGRAD, true).await;
+    let source4 = seed_request(
+        &app.db,
+        153,
+        PSKOV,
+        "talk",
+        "Pskov",
+        "closed",
+        ms("2026-03-01T08:00:00Z"),
+        None,
+        None,
+    )
+    .await;
+    seed_repeat(&app.db, source4, PSKOV, false).await;
+    let this_week = seed_request(
+        &app.db,
+        150,
+        KALININGRAD,
+        "groceries",
+        "Gusev",
+        "open",
+        now - 3_600_000,
+        None,
+        None,
+    )
+    .await;
+    seed_repeat_request(&app.db, this_week, running).await;
+    let last_week = seed_request(
+        &app.db,
+        150,
+        KALININGRAD,
+        "groceries",
+        "Gusev",
+        "closed",
+        now - 7 * 24 * 3_600_000,
+        None,
+        None,
+    )
+    .await;
+    seed_repeat_request(&app.db, last_week, running).await;
+    // A request made by hand in the 24 hours is not a repeat.
+    seed_request(
+        &app.db,
+        154,
+        KALININGRAD,
+        "groceries",
+        "Gusev",
+        "open",
+        now - 3_600_000,
+        None,
+        None,
+    )
+    .await;
+
+    // Wednesday 11.03, 09:00 in Kaliningrad: the morning digest to both leads.
+    // (Tuesday's came when the clock passed it; Wednesday's is the one that counts here.)
+    app.clock.set(at("2026-03-11T07:00:30Z"));
+    let digest = lena.expect_text("The 24 hours up to 11.03.2026 09:00").await;
+    assert_has(
+        &digest,
+        &[
+            "⏸ Paused by their own choice: 2",
+            "• Vera <V>, for 47 hours",
+            "• Ольга, for 13 hours",
+            "🚫 Paused by a club lead: 1 — see /volunteers",
+            "🔁 Weekly repeats running: 2 · repeat requests posted in these 24 hours: 1",
+        ],
+    );
+    // The longest paused first; names are escaped; other regions' volunteers are not there.
+    assert!(digest.text.find("Vera").unwrap() < digest.text.find("Ольга").unwrap());
+    assert!(digest.html.contains("Vera &lt;V&gt;"), "{}", digest.html);
+    for absent in ["Pavel", "Boris", "Sergei"] {
+        assert!(!digest.text.contains(absent), "{absent}: {}", digest.text);
+    }
+    let digest = ivan.expect_text("За 24 часа до 11.03.2026 09:00").await;
+    assert_has(
+        &digest,
+        &[
+            "⏸ На паузе по своему решению: 2",
+            "• Vera <V>, уже 47 часов",
+            "• Ольга, уже 13 часов",
+            "🚫 Приостановлены координатором: 1 — см. /volunteers",
+            "🔁 Еженедельных повторов: 2 · повторных заявок за эти 24 часа: 1",
+        ],
+    );
+    assert!(
+        !digest.text.contains("digest-"),
+        "a raw key: {}",
+        digest.text
+    );
+
+    // Olga comes back: she is no longer listed.
+    olga.send_text("/resume").await;
+    olga.expect_text("С возвращением").await;
+    ivan.send_text("/digest").await;
+    let digest = ivan.expect_text("Сводка за сутки").await;
+    assert_has(&digest, &["⏸ На паузе по своему решению: 1"]);
+    assert!(!digest.text.contains("Ольга"), "{}", digest.text);
     app.stop().await;
 }
