@@ -65,9 +65,14 @@ reinstated-lead = ▶️ { $name } is active again.
 btn-push-again = 📣 Push again
 btn-assign = 👤 Assign
 pushed-again = 📣 Request #{ $id } was sent again to { $count } volunteers.
-assign-ask = Who should take request #{ $id }? The least busy are first.
+pushed-again-held = 📣 Request #{ $id } was sent again to { $count } volunteers now; { $held } more are in their quiet hours and will get it from { $time }.
+assign-ask = Who should take request #{ $id }? The least busy are first; each holds so many of the { $max } requests one volunteer may take at once (your assignment may go past it).
+assign-ask-paused = ⏸ — paused themselves: they get no new requests, but you may still assign one to them.
 assign-nobody = Request #{ $id }: there is no approved volunteer in this region to assign it to.
-btn-assign-to = { $name } (holds { $load })
+btn-assign-to = { $paused ->
+    [yes] ⏸ { $name } · holds { $load } of { $max } · paused
+   *[no] { $name } · holds { $load } of { $max }
+}
 assign-not-possible = This volunteer cannot take requests of this region now.
 assigned-lead = ✅ Request #{ $id } is now with { $name }. They have the details.
 reopen-not-possible = This request is neither taken nor done: nothing to reopen.

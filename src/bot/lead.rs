@@ -499,12 +499,35 @@ pub async fn push_again(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) 
         drop(tx);
         return refuse(ctx, person, q, "claim-gone").await;
     }
-    let n = notify::push_request(ctx, &mut tx, &row, &[row.requester_id]).await?;
-    let text = ctx.i18n.f(
-        person.lang,
-        "pushed-again",
-        &args![("id", id), ("count", n)],
-    );
+    let sent = notify::fan_out(ctx, &mut tx, &row, &[row.requester_id]).await?;
+    // Honest about who reads it now and who in the morning (their quiet hours hold it).
+    let text = match sent.first_release {
+        Some(at) if sent.held > 0 => {
+            let time = db::from_ms(at)
+                .with_timezone(
+                    &ctx.regions
+                        .get(row.region_id)
+                        .map_or(chrono_tz::UTC, |r| r.tz),
+                )
+                .format("%H:%M")
+                .to_string();
+            ctx.i18n.f(
+                person.lang,
+                "pushed-again-held",
+                &args![
+                    ("id", id),
+                    ("count", sent.now),
+                    ("held", sent.held),
+                    ("time", time)
+                ],
+            )
+        }
+        _ => ctx.i18n.f(
+            person.lang,
+            "pushed-again",
+            &args![("id", id), ("count", sent.now)],
+        ),
+    };
     enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
     ctx.doorbell.commit(tx).await?;
     ctx.answer_callback(q, None, false).await;
@@ -524,6 +547,7 @@ pub async fn assign_ask(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) 
     let candidates = db::volunteers::approved_in_region(&mut tx, row.region_id).await?;
     drop(tx);
     let lang = person.lang;
+    let max = ctx.config.max_active_claims;
     let out = if candidates.is_empty() {
         ctx.reply(
             person,
@@ -539,7 +563,9 @@ pub async fn assign_ask(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) 
                     "btn-assign-to",
                     &args![
                         ("name", v.display_name.chars().take(30).collect::<String>()),
-                        ("load", v.load)
+                        ("load", v.load),
+                        ("max", max),
+                        ("paused", if v.self_paused { "yes" } else { "no" })
                     ],
                 );
                 vec![(
@@ -551,11 +577,13 @@ pub async fn assign_ask(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) 
                 )]
             })
             .collect();
-        ctx.reply(
-            person,
-            ctx.i18n.f(lang, "assign-ask", &args![("id", id)]),
-            Some(inline_markup(buttons)),
-        )
+        let mut text = ctx
+            .i18n
+            .f(lang, "assign-ask", &args![("id", id), ("max", max)]);
+        if candidates.iter().any(|v| v.self_paused) {
+            text = format!("{text}\n{}", ctx.t(lang, "assign-ask-paused"));
+        }
+        ctx.reply(person, text, Some(inline_markup(buttons)))
     };
     ctx.respond(person.id, Next::Keep, vec![out]).await?;
     ctx.answer_callback(q, None, false).await;

@@ -226,7 +226,8 @@ pub async fn of_lead(
     Ok((rows, total))
 }
 
-/// Approved volunteers of a region with their load, for a lead assigning a request.
+/// Approved volunteers of a region with their load, for a lead assigning a request: those on duty
+/// first (least busy first), then those who paused themselves (a lead may still assign them).
 pub async fn approved_in_region(
     tx: &mut Tx,
     region_id: i64,
@@ -237,7 +238,7 @@ pub async fn approved_in_region(
                 EXISTS (SELECT 1 FROM volunteer_duty d WHERE d.user_id = v.user_id AND d.paused_at IS NOT NULL) AS self_paused
          FROM volunteer_regions vr JOIN volunteers v ON v.user_id = vr.user_id AND v.status = 'approved'
          JOIN users u ON u.id = v.user_id AND u.unreachable_at IS NULL
-         WHERE vr.region_id = ? ORDER BY load, v.display_name LIMIT 30",
+         WHERE vr.region_id = ? ORDER BY self_paused, load, v.display_name LIMIT 30",
     )
     .bind(region_id)
     .fetch_all(&mut **tx)

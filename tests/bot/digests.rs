@@ -471,7 +471,9 @@ async fn the_digest_counts_what_happened_in_the_region() {
     // Wednesday 11.03, 09:00:30 in Kaliningrad.
     // (Tuesday's came when the clock passed it; Wednesday's is the one that counts here.)
     app.clock.set(at("2026-03-11T07:00:30Z"));
-    let digest = lena.expect_text("The 24 hours up to 11.03.2026 09:00").await;
+    let digest = lena
+        .expect_text("The 24 hours up to 11.03.2026 09:00")
+        .await;
     assert_has(
         &digest,
         &[
@@ -820,7 +822,9 @@ async fn the_digest_shows_volunteers_on_pause_and_weekly_repeats_in_both_languag
     // Wednesday 11.03, 09:00 in Kaliningrad: the morning digest to both leads.
     // (Tuesday's came when the clock passed it; Wednesday's is the one that counts here.)
     app.clock.set(at("2026-03-11T07:00:30Z"));
-    let digest = lena.expect_text("The 24 hours up to 11.03.2026 09:00").await;
+    let digest = lena
+        .expect_text("The 24 hours up to 11.03.2026 09:00")
+        .await;
     assert_has(
         &digest,
         &[

@@ -752,3 +752,135 @@ async fn delete_me_stops_a_repeat_and_erases_its_copy_of_the_address() {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM help_requests").await, 1);
     app.stop().await;
 }
+
+// ---- what a lead sees of duty -------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_assign_list_marks_who_paused_themselves_and_shows_load_against_the_limit() {
+    let app = TestApp::spawn().await;
+    let lena = seed_lead(&app, 301, "Lena", "en", PSKOV).await;
+    let ivan = seed_lead(&app, 302, "Иван", "ru", PSKOV).await;
+    let vera = seed_volunteer(&app, 701, "Vera", "en", PSKOV, &["groceries"]).await;
+    seed_volunteer(&app, 702, "Boris", "en", PSKOV, &["groceries"]).await;
+    let maria = app.user(101, "Maria", "en");
+    let held = ask_for_help(&maria, &Ask::default()).await;
+    let push = expect_push(&vera, held).await;
+    take(&vera, &push, held).await;
+    vera.send_text("/pause").await;
+    vera.expect_text("You are paused").await;
+    let id = ask_for_help(
+        &maria,
+        &Ask {
+            details: "Milk",
+            ..Ask::default()
+        },
+    )
+    .await;
+
+    lena.send_text("/requests").await;
+    let list = lena.expect_text("not finished").await;
+    lena.press(&list, &format!("aa:{id}")).await;
+    let who = lena
+        .expect_text(&format!("Who should take request #{id}?"))
+        .await;
+    assert!(
+        who.text.contains("of the 3 requests") && who.text.contains("⏸ — paused themselves"),
+        "{}",
+        who.text
+    );
+    let labels: Vec<String> = who.inline_buttons().into_iter().map(|(l, _)| l).collect();
+    assert_eq!(
+        labels,
+        ["Boris · holds 0 of 3", "⏸ Vera · holds 1 of 3 · paused"],
+        "on duty first, the paused last"
+    );
+    ivan.send_text("/requests").await;
+    let list = ivan.expect_text("Незавершённые заявки").await;
+    ivan.press(&list, &format!("aa:{id}")).await;
+    let who = ivan
+        .expect_text(&format!("Кому передать заявку №{id}?"))
+        .await;
+    assert!(
+        who.text.contains("на паузе по своему решению"),
+        "{}",
+        who.text
+    );
+    assert!(
+        who.has_button("⏸ Vera · заявок 1 из 3 · на паузе")
+            && who.has_button("Boris · заявок 0 из 3"),
+        "{}",
+        who.describe()
+    );
+    // Her own pause does not stop a lead's deliberate assignment.
+    ivan.press(&who, &format!("as:{id}:701")).await;
+    ivan.expect_text(&format!("Заявка №{id} передана: Vera"))
+        .await;
+    assert_eq!(status_of(&app, id).await, ("claimed".into(), Some(701)));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn push_again_says_how_many_got_it_now_and_how_many_in_the_morning() {
+    // 23:00 in Pskov.
+    let app = TestApp::spawn_at(utc("2026-12-01T20:00:00Z"), |c| {
+        c.quiet_hours = QuietHours::parse("22:00-08:00");
+    })
+    .await;
+    let lena = seed_lead(&app, 301, "Lena", "en", PSKOV).await;
+    let ivan = seed_lead(&app, 302, "Иван", "ru", PSKOV).await;
+    let vera = seed_volunteer(&app, 701, "Vera", "en", PSKOV, &["groceries"]).await;
+    let boris = seed_volunteer(&app, 702, "Boris", "en", PSKOV, &["groceries"]).await;
+    boris.send_text("/quiet").await;
+    let menu = boris.expect_text("Quiet hours").await;
+    boris.press_label(&menu, "Off").await;
+    boris.expect_text("Quiet hours: off").await;
+    let maria = app.user(101, "Maria", "en");
+    let id = ask_for_help(
+        &maria,
+        &Ask {
+            when: "Within 3 days",
+            ..Ask::default()
+        },
+    )
+    .await;
+    expect_push(&boris, id).await;
+
+    lena.send_text("/requests").await;
+    let list = lena.expect_text("not finished").await;
+    lena.press(&list, &format!("ep:{id}")).await;
+    let said = lena
+        .expect_text(&format!("Request #{id} was sent again"))
+        .await;
+    assert!(
+        said.text.contains(
+            "to 1 volunteers now; 1 more are in their quiet hours and will get it from 08:00"
+        ),
+        "{}",
+        said.text
+    );
+    expect_push(&boris, id).await;
+    ivan.send_text("/requests").await;
+    let list = ivan.expect_text("Незавершённые заявки").await;
+    ivan.press(&list, &format!("ep:{id}")).await;
+    let said = ivan
+        .expect_text(&format!("Заявка №{id} снова отправлена"))
+        .await;
+    assert!(
+        said.text
+            .contains("волонтёрам: 1 — сейчас; ещё 1 — в тихих часах, получат её с 08:00"),
+        "{}",
+        said.text
+    );
+    no_push(&vera, id, QUIET).await;
+    assert_eq!(
+        held_for(&app, 701).await,
+        1,
+        "held once, however often pushed"
+    );
+
+    // In the morning Vera gets it once.
+    app.clock.set(utc("2026-12-02T05:00:00Z"));
+    expect_push(&vera, id).await;
+    no_push(&vera, id, QUIET).await;
+    app.stop().await;
+}
