@@ -110,3 +110,9 @@ digest-item-paused = • { $name }, for { $age }
 digest-suspended = 🚫 Paused by a club lead: { $n } — see /volunteers
 digest-repeats = 🔁 Weekly repeats running: { $running } · repeat requests posted in these 24 hours: { $posted }
 digest-repeats-none = 🔁 No weekly repeats are running.
+
+## When quiet hours end
+
+duty-morning-header = 🌅 Good morning! { $n } new requests waited for you while you rested:
+duty-morning-more = …and { $n } more: /tasks shows every open request.
+duty-morning-footer = Tap one to take it. If someone took it meanwhile, we will say so.

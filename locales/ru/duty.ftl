@@ -110,3 +110,9 @@ digest-item-paused = • { $name }, уже { $age }
 digest-suspended = 🚫 Приостановлены координатором: { $n } — см. /volunteers
 digest-repeats = 🔁 Еженедельных повторов: { $running } · повторных заявок за эти 24 часа: { $posted }
 digest-repeats-none = 🔁 Еженедельных повторов нет.
+
+## Когда тихие часы закончились
+
+duty-morning-header = 🌅 Доброе утро! Пока вы отдыхали, вас ждали новые заявки: { $n }
+duty-morning-more = …и ещё { $n }: все открытые заявки — в /tasks.
+duty-morning-footer = Нажмите, чтобы взять заявку. Если её уже кто-то взял, мы скажем.

@@ -60,10 +60,19 @@ pub async fn push_or_hold(
     Ok(None)
 }
 
-/// A held announcement whose time came (or whose volunteer changed their hours): sent if the
-/// request is still open and the volunteer still gets such requests; held on if it is still quiet
-/// for them; forgotten otherwise. True if it was sent.
-pub async fn release_held(ctx: &Ctx, tx: &mut Tx, held: &Held) -> Result<bool, sqlx::Error> {
+/// Most requests one "good morning" message lists, each with its own Take button; more are
+/// pointed to /tasks (a keyboard of a dozen buttons is already hard to read on a phone).
+pub const MORNING_BATCH: usize = 8;
+
+/// A held announcement whose time came (or whose volunteer changed their hours): the request and
+/// the volunteer to announce it to now, if it is still open and the volunteer still gets such
+/// requests and is out of their quiet hours. Held on if it is still quiet for them; forgotten
+/// otherwise.
+async fn releasable(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    held: &Held,
+) -> Result<Option<(RequestRow, PushRecipient)>, sqlx::Error> {
     let row = db::requests::get_tx(tx, held.request_id)
         .await?
         .filter(|r| r.status() == Status::Open);
@@ -73,16 +82,81 @@ pub async fn release_held(ctx: &Ctx, tx: &mut Tx, held: &Held) -> Result<bool, s
     };
     let (Some(row), Some(who)) = (row, who) else {
         db::duty::unhold(tx, held.request_id, held.chat_id).await?;
-        return Ok(false);
+        return Ok(None);
     };
     if let Some(at) = held_until(ctx, &who, &row) {
         if at != held.release_at {
             db::duty::set_release(tx, held, at).await?;
         }
-        return Ok(false);
+        return Ok(None);
     }
     db::duty::unhold(tx, held.request_id, held.chat_id).await?;
-    Ok(push_or_hold(ctx, tx, &row, &who).await?.is_none())
+    Ok(Some((row, who)))
+}
+
+/// Releases what was held for one volunteer whose quiet hours ended (or who changed them): a
+/// single request comes as the usual announcement; several come as one "good morning" message
+/// listing them, each with its own Take button — only those still open. Returns how many were
+/// announced.
+pub async fn release_for(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    chat_id: i64,
+    held: &[Held],
+) -> Result<usize, sqlx::Error> {
+    let mut ready = vec![];
+    for h in held.iter().filter(|h| h.chat_id == chat_id) {
+        if let Some(r) = releasable(ctx, tx, h).await? {
+            ready.push(r);
+        }
+    }
+    let Some((_, who)) = ready.first() else {
+        return Ok(0);
+    };
+    let lang = Lang::negotiate(who.language.as_deref(), who.tg_language.as_deref());
+    if let [(row, _)] = ready.as_slice() {
+        enqueue(tx, &notify::push_to(ctx, row, chat_id, lang)).await?;
+        return Ok(1);
+    }
+    // The most urgent first, as in /tasks.
+    ready.sort_by(|(a, _), (b, _)| {
+        (a.urgency() != Urgency::Today, &a.needed_on, a.id).cmp(&(
+            b.urgency() != Urgency::Today,
+            &b.needed_on,
+            b.id,
+        ))
+    });
+    let total = ready.len();
+    let mut text = ctx
+        .i18n
+        .f(lang, "duty-morning-header", &args![("n", total)]);
+    let mut buttons = vec![];
+    for (row, _) in ready.iter().take(MORNING_BATCH) {
+        text.push_str("\n\n");
+        text.push_str(&render::task_item(&ctx.i18n, &ctx.regions, lang, row));
+        buttons.push(vec![(
+            ctx.i18n.f(lang, "btn-claim-n", &args![("id", row.id)]),
+            Cb::Claim(row.id),
+        )]);
+    }
+    if total > MORNING_BATCH {
+        text.push_str("\n\n");
+        text.push_str(&ctx.i18n.f(
+            lang,
+            "duty-morning-more",
+            &args![("n", total - MORNING_BATCH)],
+        ));
+    }
+    text.push_str("\n\n");
+    text.push_str(&ctx.t(lang, "duty-morning-footer"));
+    let out = Outgoing::text(
+        chat_id,
+        crate::outbox::Priority::Push,
+        text,
+        Some(inline_markup(buttons)),
+    );
+    enqueue(tx, &out).await?;
+    Ok(total.min(MORNING_BATCH))
 }
 
 // ---- pause and resume ---------------------------------------------------------------------------
@@ -290,12 +364,8 @@ async fn change_quiet(
     if let Some(on) = urgent {
         db::duty::set_urgent_ok(&mut tx, person.id, on).await?;
     }
-    let mut released = 0;
-    for held in db::duty::held_for(&mut tx, person.id).await? {
-        if release_held(ctx, &mut tx, &held).await? {
-            released += 1;
-        }
-    }
+    let held = db::duty::held_for(&mut tx, person.id).await?;
+    let released = release_for(ctx, &mut tx, person.id, &held).await?;
     let duty = db::duty::get(&mut tx, person.id).await?;
     let (text, markup) = quiet_message(ctx, person.lang, &duty);
     let out = match &q.message {

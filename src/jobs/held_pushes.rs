@@ -1,5 +1,6 @@
 //! Announcements held through volunteers' quiet hours go out when those hours end (on the bot's
 //! clock), if the request is still open then; one taken or cancelled meanwhile is never sent.
+//! Several held for one volunteer come as one message (see `bot::duty::release_for`).
 
 use std::time::Duration;
 
@@ -42,11 +43,13 @@ async fn release_due(ctx: &Ctx) -> Result<(), sqlx::Error> {
     if due.is_empty() {
         return Ok(());
     }
+    // What one volunteer receives goes together: one message for several requests.
+    let mut chats: Vec<i64> = due.iter().map(|h| h.chat_id).collect();
+    chats.sort_unstable();
+    chats.dedup();
     let mut sent = 0;
-    for held in &due {
-        if duty::release_held(ctx, &mut tx, held).await? {
-            sent += 1;
-        }
+    for chat in chats {
+        sent += duty::release_for(ctx, &mut tx, chat, &due).await?;
     }
     ctx.doorbell.commit(tx).await?;
     tracing::info!(

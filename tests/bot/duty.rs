@@ -884,3 +884,132 @@ async fn push_again_says_how_many_got_it_now_and_how_many_in_the_morning() {
     no_push(&vera, id, QUIET).await;
     app.stop().await;
 }
+
+// ---- the morning after quiet hours --------------------------------------------------------------
+
+/// An open request of Pskov (by user 101) written straight into the database, held for `volunteer`
+/// until `at`.
+async fn seed_held(app: &TestApp, details: &str, volunteer: i64, at: i64) -> i64 {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO help_requests (requester_id, for_whom, beneficiary, region_id, category, settlement,
+             details, urgency, needed_on, status, created_at, updated_at, opened_at)
+         VALUES (101, 'self', 'elderly', 60, 'groceries', 'Pskov', ?1, 'soon', '2026-12-04', 'open', 0, 0, 0)
+         RETURNING id",
+    )
+    .bind(details)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO held_pushes (request_id, chat_id, release_at, held_at) VALUES (?, ?, ?, 0)",
+    )
+    .bind(id)
+    .bind(volunteer)
+    .bind(at)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn what_waited_through_the_night_comes_as_one_good_morning_message_with_a_take_button_each() {
+    // 23:00 in Pskov.
+    let app = TestApp::spawn_at(utc("2026-12-01T20:00:00Z"), |c| {
+        c.quiet_hours = QuietHours::parse("22:00-08:00");
+    })
+    .await;
+    let vera = seed_volunteer(&app, 701, "Vera", "en", PSKOV, &["groceries"]).await;
+    let olga = seed_volunteer(&app, 711, "Ольга", "ru", PSKOV, &["groceries"]).await;
+    let boris = seed_volunteer(&app, 702, "Boris", "en", PSKOV, &["groceries"]).await;
+    boris.send_text("/quiet").await;
+    let menu = boris.expect_text("Quiet hours").await;
+    boris.press_label(&menu, "Off").await;
+    boris.expect_text("Quiet hours: off").await;
+    let maria = app.user(101, "Maria", "en");
+    let mut ids = vec![];
+    for details in ["Bread", "Milk", "Firewood", "Medicine"] {
+        ids.push(
+            ask_for_help(
+                &maria,
+                &Ask {
+                    when: "Within 3 days",
+                    details,
+                    ..Ask::default()
+                },
+            )
+            .await,
+        );
+    }
+    let [bread, milk, firewood, medicine] = ids[..] else {
+        unreachable!()
+    };
+    // In the night Boris takes the firewood and Maria cancels the medicine.
+    let push = expect_push(&boris, firewood).await;
+    take(&boris, &push, firewood).await;
+    maria.send_text("/my").await;
+    let list = maria.expect_text("Your requests").await;
+    maria.press(&list, &format!("x:{medicine}")).await;
+    let sure = maria
+        .expect_text(&format!("Cancel request #{medicine}?"))
+        .await;
+    maria.press(&sure, &format!("xc:{medicine}")).await;
+    maria
+        .expect_text(&format!("Request #{medicine} is cancelled"))
+        .await;
+    assert_eq!(held_for(&app, 701).await, 4);
+
+    // 08:00: one message each, listing what is still open, each with its own Take button.
+    app.clock.set(utc("2026-12-02T05:00:00Z"));
+    let morning = vera.expect_text("Good morning! 2 new requests").await;
+    assert_eq!(
+        morning.inline_buttons(),
+        [
+            (format!("🤝 Take #{bread}"), format!("c:{bread}")),
+            (format!("🤝 Take #{milk}"), format!("c:{milk}")),
+        ]
+    );
+    assert!(
+        morning.text.contains("Bread") && morning.text.contains("Milk"),
+        "{}",
+        morning.text
+    );
+    for gone in ["Firewood", "Medicine", "Lenina", "+7 912"] {
+        assert!(!morning.text.contains(gone), "{gone}: {}", morning.text);
+    }
+    let utro = olga.expect_text("Доброе утро!").await;
+    assert!(
+        utro.text.contains("вас ждали новые заявки: 2")
+            && utro.has_button(&format!("Взять №{milk}")),
+        "{}",
+        utro.describe()
+    );
+    tokio::time::sleep(QUIET).await;
+    let news: Vec<_> = vera.unread().into_iter().filter(|m| !m.is_edit()).collect();
+    assert!(news.is_empty(), "one message only: {news:?}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM held_pushes").await, 0);
+
+    // Its buttons are checked like any Take: one works, one taken meanwhile is refused kindly.
+    take(&vera, &morning, milk).await;
+    assert_eq!(status_of(&app, milk).await, ("claimed".into(), Some(701)));
+    let q = olga.press(&utro, &format!("c:{milk}")).await;
+    assert!(olga.answer_text(&q).await.contains("только что взял другой волонтёр"));
+    assert_eq!(status_of(&app, milk).await, ("claimed".into(), Some(701)));
+
+    // The next night more waited than one message lists: the rest are pointed to /tasks.
+    let release = utc("2026-12-03T05:00:00Z").timestamp_millis();
+    let mut seeded = vec![];
+    for i in 0..10 {
+        seeded.push(seed_held(&app, &format!("Seeded {i}"), 702, release).await);
+    }
+    app.clock.set(utc("2026-12-03T05:00:00Z"));
+    let morning = boris.expect_text("Good morning! 10 new requests").await;
+    assert_eq!(morning.inline_buttons().len(), 8);
+    assert!(
+        morning.text.contains("…and 2 more: /tasks"),
+        "{}",
+        morning.text
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM held_pushes").await, 0);
+    app.stop().await;
+}
