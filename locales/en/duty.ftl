@@ -116,3 +116,14 @@ digest-repeats-none = 🔁 No weekly repeats are running.
 duty-morning-header = 🌅 Good morning! { $n } new requests waited for you while you rested:
 duty-morning-more = …and { $n } more: /tasks shows every open request.
 duty-morning-footer = Tap one to take it. If someone took it meanwhile, we will say so.
+
+## A week's repeat not posted
+
+duty-repeat-skipped-unfinished = 🔁 { $status ->
+    [claimed] A volunteer is still helping with request #{ $id },
+   *[open] Request #{ $id } is still waiting for a volunteer,
+} so we did not post a new one this week. The next one comes on { $date }. To stop the weekly repeat, open /my.
+duty-repeat-skipped-limit = 🔁 You have { $count } requests that are not finished yet, so we did not post this week's repeat of request #{ $id }. The next one comes on { $date }.
+duty-repeat-skipped-intake = 🔁 The club of { $region } is not taking new requests through the bot for now, so this week's request was not posted. The club says:
+    { $message }
+    The next one comes on { $date }, if the club takes requests again by then.

@@ -376,6 +376,25 @@ pub async fn after_create(
     enqueue(tx, &out).await
 }
 
+/// The share link's text for a request made for someone else (a new link if it has none), for a
+/// message about the request that is not a reply to its author (a weekly repeat posted by the job).
+pub async fn share_text(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    row: &RequestRow,
+    lang: Lang,
+) -> Result<Option<String>, sqlx::Error> {
+    if row.for_whom() != ForWhom::Other {
+        return Ok(None);
+    }
+    let code = db::door::create_link(tx, row.id, new_code(), ctx.clock.now_ms()).await?;
+    Ok(Some(ctx.i18n.f(
+        lang,
+        "door-share-link",
+        &args![("id", row.id), ("link", link(ctx, code))],
+    )))
+}
+
 fn shareable(row: &RequestRow) -> bool {
     row.for_whom() == ForWhom::Other
         && matches!(row.status(), Status::Open | Status::Claimed | Status::Done)

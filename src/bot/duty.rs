@@ -733,6 +733,51 @@ pub async fn create_repeat_request(
         db::duty::stop_repeat(tx, rep.id, rep.requester_id, now.timestamp_millis()).await?;
         return Ok(None);
     }
+    // This week's is skipped (the repeat goes on) while last week's is still waiting or being
+    // helped with, while the requester has MAX_OPEN_REQUESTS unfinished, or while the club paused
+    // intake in the region; the requester is told why, and when the next one comes.
+    if let Some(skip) = skip_reason(ctx, tx, rep).await? {
+        let lang = notify::lang_of(tx, rep.requester_id).await?;
+        let date = next_on.format("%d.%m.%Y").to_string();
+        let text = match skip {
+            Skip::Unfinished(prev, status) => ctx.i18n.f(
+                lang,
+                "duty-repeat-skipped-unfinished",
+                &args![("id", prev), ("status", status), ("date", date)],
+            ),
+            Skip::Limit(count) => ctx.i18n.f(
+                lang,
+                "duty-repeat-skipped-limit",
+                &args![
+                    ("id", rep.source_request_id),
+                    ("count", count),
+                    ("date", date)
+                ],
+            ),
+            Skip::Intake(message) => ctx.i18n.f(
+                lang,
+                "duty-repeat-skipped-intake",
+                &args![
+                    (
+                        "region",
+                        escape(&render::region(&ctx.regions, lang, rep.region_id))
+                    ),
+                    ("message", escape(&message)),
+                    ("date", date)
+                ],
+            ),
+        };
+        enqueue(
+            tx,
+            &Outgoing::text(rep.requester_id, crate::outbox::Priority::Push, text, None),
+        )
+        .await?;
+        tracing::info!(
+            repeat = rep.id,
+            "weekly repeat: this week's request skipped"
+        );
+        return Ok(None);
+    }
     let new = NewRequest {
         requester_id: rep.requester_id,
         for_whom: ForWhom::from_code(&rep.for_whom),
@@ -786,7 +831,7 @@ pub async fn create_repeat_request(
         }
     }
     let lang = notify::lang_of(tx, rep.requester_id).await?;
-    let text = ctx.i18n.f(
+    let mut text = ctx.i18n.f(
         lang,
         "duty-repeat-posted",
         &args![
@@ -797,12 +842,39 @@ pub async fn create_repeat_request(
             )
         ],
     );
+    // Made for someone else: like any such request, its author gets a link for the family.
+    if let Some(share) = super::door::share_text(ctx, tx, &row, lang).await? {
+        text = format!("{text}\n\n{share}");
+    }
     enqueue(
         tx,
         &Outgoing::text(rep.requester_id, crate::outbox::Priority::Push, text, None),
     )
     .await?;
     Ok(Some(row.id))
+}
+
+/// Why this week's request of a repeat is not posted.
+enum Skip {
+    /// Last week's (this id, open or claimed) is not finished.
+    Unfinished(i64, String),
+    /// The requester already has this many unfinished requests (MAX_OPEN_REQUESTS).
+    Limit(i64),
+    /// The region's intake is paused; what the club's leads tell people.
+    Intake(String),
+}
+
+async fn skip_reason(ctx: &Ctx, tx: &mut Tx, rep: &Repeat) -> Result<Option<Skip>, sqlx::Error> {
+    if let Some((id, status)) = db::duty::unfinished_of_repeat(tx, rep.id).await? {
+        return Ok(Some(Skip::Unfinished(id, status)));
+    }
+    let open = db::duty::unfinished_count(tx, rep.requester_id).await?;
+    if open >= i64::from(ctx.config.max_open_requests) {
+        return Ok(Some(Skip::Limit(open)));
+    }
+    Ok(db::duty::intake_pause_message(tx, rep.region_id)
+        .await?
+        .map(Skip::Intake))
 }
 
 /// The volunteer who did the last one, if they can be offered it right now: still on duty for

@@ -508,6 +508,46 @@ pub async fn get_repeat(tx: &mut Tx, repeat_id: i64) -> Result<Option<Repeat>, s
     .await
 }
 
+/// The latest request of this repeat still waiting for a volunteer or being helped with: (id,
+/// status).
+pub async fn unfinished_of_repeat(
+    tx: &mut Tx,
+    repeat_id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, status FROM help_requests
+         WHERE id IN (SELECT request_id FROM repeat_requests WHERE repeat_id = ?)
+           AND status IN ('open', 'claimed')
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(repeat_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// How many of a requester's requests are not finished (open, taken, or done and unconfirmed), read
+/// inside the caller's transaction: what MAX_OPEN_REQUESTS counts.
+pub async fn unfinished_count(tx: &mut Tx, requester: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM help_requests WHERE requester_id = ? AND status IN ('open', 'claimed', 'done')",
+    )
+    .bind(requester)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// The message people read while the region's intake is paused, read inside the caller's
+/// transaction.
+pub async fn intake_pause_message(
+    tx: &mut Tx,
+    region_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT message FROM intake_pauses WHERE region_id = ?")
+        .bind(region_id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
 /// Weekly repeats running in a region, for the leads' digest. Walks the partial index of running
 /// repeats (one per requester who asked for weekly help), never the stopped ones.
 pub async fn running_in_region(

@@ -993,7 +993,11 @@ async fn what_waited_through_the_night_comes_as_one_good_morning_message_with_a_
     take(&vera, &morning, milk).await;
     assert_eq!(status_of(&app, milk).await, ("claimed".into(), Some(701)));
     let q = olga.press(&utro, &format!("c:{milk}")).await;
-    assert!(olga.answer_text(&q).await.contains("только что взял другой волонтёр"));
+    assert!(
+        olga.answer_text(&q)
+            .await
+            .contains("только что взял другой волонтёр")
+    );
     assert_eq!(status_of(&app, milk).await, ("claimed".into(), Some(701)));
 
     // The next night more waited than one message lists: the rest are pointed to /tasks.
@@ -1011,5 +1015,151 @@ async fn what_waited_through_the_night_comes_as_one_good_morning_message_with_a_
         morning.text
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM held_pushes").await, 0);
+    app.stop().await;
+}
+
+// ---- a weekly repeat and the rest of the bot ----------------------------------------------------
+
+#[tokio::test]
+async fn a_weekly_repeat_waits_for_last_weeks_request_the_open_limit_and_a_paused_intake() {
+    // Tuesday, 10:00 in Pskov. One unfinished request per requester at most.
+    let app = TestApp::spawn_at(utc("2026-12-01T07:00:00Z"), |c| c.max_open_requests = 1).await;
+    let boris = seed_volunteer(&app, 702, "Boris", "en", PSKOV, &["groceries"]).await;
+    let vera = seed_volunteer(&app, 701, "Vera", "en", PSKOV, &["groceries"]).await;
+    let lena = seed_lead(&app, 301, "Lena", "en", PSKOV).await;
+    let maria = app.user(101, "Maria", "en");
+    let first = ask_for_help(
+        &maria,
+        &Ask {
+            for_other: Some("Granny Zina"),
+            ..Ask::default()
+        },
+    )
+    .await;
+    let push = expect_push(&boris, first).await;
+    let held = take(&boris, &push, first).await;
+    mark_done(&boris, &held, first).await;
+    let ask = maria
+        .expect_text(&format!("The volunteer says request #{first} is done"))
+        .await;
+    maria.press(&ask, &format!("y:{first}")).await;
+    let offer = maria.expect_text("every week?").await;
+    maria.press(&offer, &format!("du:w{first}")).await;
+    maria.expect_text("again every week").await;
+
+    // 08.12: posted, and — made for someone else — with a link for the family, like any such request.
+    app.clock.set(utc("2026-12-08T06:00:00Z"));
+    let posted = maria.expect_text("posted again").await;
+    let repeat = request_number(&posted.text);
+    assert!(
+        posted
+            .text
+            .contains(&format!("Family can follow request #{repeat}"))
+            && posted.text.contains("start=f_"),
+        "{}",
+        posted.text
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM follow_links").await,
+        1,
+        "the link of the new request (the old one's went when it closed)"
+    );
+    expect_push(&boris, repeat).await;
+    app.clock.advance(Span::hours(3));
+    let push = expect_push(&vera, repeat).await;
+
+    // 15.12: last week's still waits for a volunteer — no second one; the repeat goes on.
+    app.clock.set(utc("2026-12-15T06:00:00Z"));
+    let skipped = maria.expect_text("did not post a new one this week").await;
+    assert!(
+        skipped.text.contains(&format!(
+            "Request #{repeat} is still waiting for a volunteer"
+        )) && skipped.text.contains("The next one comes on 22.12.2026"),
+        "{}",
+        skipped.text
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM help_requests").await, 2);
+    // 22.12: Vera holds it now — still no second one.
+    let details = take(&vera, &push, repeat).await;
+    app.clock.set(utc("2026-12-22T06:00:00Z"));
+    let skipped = maria.expect_text("did not post a new one this week").await;
+    assert!(
+        skipped.text.contains(&format!(
+            "A volunteer is still helping with request #{repeat}"
+        )),
+        "{}",
+        skipped.text
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM help_requests").await, 2);
+
+    // Done and confirmed; Maria asks for something else by hand, which is her one unfinished
+    // request: the repeat does not go past MAX_OPEN_REQUESTS. She reads Russian now.
+    mark_done(&vera, &details, repeat).await;
+    let ask = maria
+        .expect_text(&format!("The volunteer says request #{repeat} is done"))
+        .await;
+    maria.press(&ask, &format!("y:{repeat}")).await;
+    maria
+        .expect_text(&format!("Thank you! Request #{repeat} is closed"))
+        .await;
+    let by_hand = ask_for_help(
+        &maria,
+        &Ask {
+            details: "Medicine",
+            ..Ask::default()
+        },
+    )
+    .await;
+    maria.send_text("/language").await;
+    let choose = maria.expect_text("Choose").await;
+    maria.press(&choose, "l:ru").await;
+    maria.expect_text("Язык").await;
+    app.clock.set(utc("2026-12-29T06:00:00Z"));
+    let skipped = maria.expect_text("не завершены заявки: 1").await;
+    assert!(
+        skipped.text.contains(&format!(
+            "повтор заявки №{first} на этой неделе мы не отправили"
+        )) && skipped.text.contains("Следующий — 05.01.2027"),
+        "{}",
+        skipped.text
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM help_requests").await, 3);
+
+    // The club paused intake in Pskov: the requester reads the club's message.
+    lena.send_text("/intake").await;
+    let list = lena.expect_text("New requests in your regions").await;
+    lena.press_label(&list, "Pause: Pskov").await;
+    lena.expect_text("What should people read instead?").await;
+    lena.send_text("Please call 8-800-100 <today>").await;
+    lena.expect_text("are paused").await;
+    maria.send_text("/my").await;
+    let list = maria.expect_text("Ваши заявки").await;
+    maria.press(&list, &format!("x:{by_hand}")).await;
+    let sure = maria.expect_text(&format!("№{by_hand}")).await;
+    maria.press(&sure, &format!("xc:{by_hand}")).await;
+    maria.expect_text("отменена").await;
+    app.clock.set(utc("2027-01-05T06:00:00Z"));
+    let skipped = maria
+        .expect_text("сейчас не принимает новые заявки через бота")
+        .await;
+    assert!(
+        skipped.text.contains("Please call 8-800-100 <today>")
+            && skipped.html.contains("&lt;today&gt;")
+            && skipped.text.contains("Следующая — 12.01.2027"),
+        "{}",
+        skipped.text
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM help_requests").await, 3);
+
+    // Resumed: the next week's comes again.
+    lena.send_text("/intake").await;
+    let list = lena.expect_text("New requests in your regions").await;
+    lena.press_label(&list, "Resume: Pskov").await;
+    lena.expect_text("takes new requests again").await;
+    app.clock.set(utc("2027-01-12T06:00:00Z"));
+    maria
+        .expect_text("Ваша еженедельная заявка снова отправлена")
+        .await;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM help_requests").await, 4);
     app.stop().await;
 }
