@@ -13,6 +13,7 @@ btn-category-n = 🏷 Kind of help #{ $id }
 btn-intake-pause = ⏸ Pause: { $region }
 btn-intake-resume = ▶️ Resume: { $region }
 
+help-requester-voice = • Hard to type? Just send a voice message: we will ask only for your region and phone.
 help-lead-aftercare = • /receipts — what volunteers spent and the club owes them · /intake — pause or resume new requests in a region.
 
 ## After Done: the volunteer's optional questions

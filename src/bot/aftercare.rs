@@ -99,7 +99,9 @@ pub async fn after_done(
     person: &Person,
     row: &RequestRow,
 ) -> Result<(), sqlx::Error> {
-    let current: Option<State> = db::dialogues::load(&ctx.pool, person.id).await?;
+    // Read in the transaction: Done just closed a conversation about this request (bot::relay),
+    // which is no reason to put the questions off.
+    let current: Option<State> = db::dialogues::load_in(tx, person.id).await?;
     if current.is_none_or(|s| s == State::Idle) {
         let (text, markup) = ask(ctx, person.lang, row.id, AfterStep::Amount, None);
         db::dialogues::save(tx, person.id, &state(row.id, AfterStep::Amount, None)).await?;
@@ -220,15 +222,17 @@ async fn finish(ctx: &Ctx, person: &Person, id: i64, key: &str) -> HandlerResult
     .await
 }
 
-/// The questions after Done are optional: a command or a main-menu button leaves them (the
-/// stored state is cleared) and is handled as if no dialogue were going on.
+/// The questions after Done are optional, and a conversation through the bot (bot::relay) has
+/// nothing half-done to lose: a command or a main-menu button leaves them (the stored state is
+/// cleared) and is handled as if no dialogue were going on — a menu button pressed while writing
+/// is never passed on to the other side as a message.
 pub async fn let_go(
     ctx: &Ctx,
     person: &Person,
     msg: &Message,
     state: State,
 ) -> Result<State, sqlx::Error> {
-    if !matches!(state, State::Aftercare { .. }) {
+    if !matches!(state, State::Aftercare { .. } | State::Relay { .. }) {
         return Ok(state);
     }
     let Some(text) = msg.text() else {

@@ -145,6 +145,8 @@ pub async fn handle(ctx: &Ctx, person: &Person, cmd: Command, state: State) -> H
             let mut text = ctx.t(lang, key);
             if volunteer {
                 text = format!("{text}\n{}", ctx.t(lang, "help-duty"));
+            } else {
+                text = format!("{text}\n{}", ctx.t(lang, "help-requester-voice"));
             }
             if !db::leads::regions_of(&ctx.pool, person.id)
                 .await?

@@ -489,20 +489,20 @@ async fn submit(
     let mut tx = ctx.begin().await?;
     let row = db::requests::create(&mut tx, ctx.clock.now_ms(), &new).await?;
     store::mark_voice_request(&mut tx, row.id).await?;
-    let pushed = notify::push_request(ctx, &mut tx, &row, &[person.id]).await?;
+    let fanout = notify::fan_out(ctx, &mut tx, &row, &[person.id]).await?;
+    let pushed = fanout.now + fanout.held;
     let buttons = |lang: Lang| category_buttons(ctx, lang, row.id);
     super::lead::alert_leads(ctx, &mut tx, &row, "voice-request-lead", 0, Some(&buttons)).await?;
-    let text = ctx.i18n.f(
-        person.lang,
-        "voice-posted",
-        &args![
-            ("id", row.id),
-            (
-                "region",
-                escape(&render::region(&ctx.regions, person.lang, region))
-            ),
-        ],
-    );
+    let region_name = escape(&render::region(&ctx.regions, person.lang, region));
+    // Like a typed request: at night the person hears when the volunteers will see it.
+    let text = match (fanout.now, fanout.first_release) {
+        (0, Some(at)) => super::duty::posted_at_night(ctx, person.lang, &row, &region_name, at),
+        _ => ctx.i18n.f(
+            person.lang,
+            "voice-posted",
+            &args![("id", row.id), ("region", region_name)],
+        ),
+    };
     db::dialogues::clear(&mut tx, person.id).await?;
     enqueue(&mut tx, &ctx.reply(person, text, Some(menu))).await?;
     ctx.doorbell.commit(tx).await?;

@@ -74,9 +74,15 @@ pub async fn start(
     id: i64,
     state: State,
 ) -> HandlerResult {
+    // A half-filled form (a request, a quick voice request, a profile, a lead's pause message) is
+    // not thrown away by a press on an older message.
     if matches!(
         state,
-        State::Request { .. } | State::Volunteer { .. } | State::InviteLead { .. }
+        State::Request { .. }
+            | State::Volunteer { .. }
+            | State::InviteLead { .. }
+            | State::VoiceRequest { .. }
+            | State::IntakePause { .. }
     ) {
         ctx.answer_callback(q, Some(ctx.t(person.lang, "finish-first")), true)
             .await;

@@ -51,6 +51,19 @@ pub async fn load<S: DeserializeOwned>(
     }))
 }
 
+/// `load`, inside a write transaction (it sees what the transaction changed so far).
+pub async fn load_in<S: DeserializeOwned>(
+    tx: &mut Tx,
+    chat_id: i64,
+) -> Result<Option<S>, sqlx::Error> {
+    let json: Option<String> =
+        sqlx::query_scalar("SELECT state_json FROM dialogues WHERE chat_id = ?")
+            .bind(chat_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
+}
+
 /// teloxide's dialogue storage over the bot's own pool: one database, one migration set.
 #[derive(Clone)]
 pub struct DialogueStorage {

@@ -483,6 +483,23 @@ pub async fn erase_person(tx: &mut Tx, user_id: i64, now: i64) -> Result<u64, sq
     Ok(r.rows_affected())
 }
 
+/// Retention: a repeat stopped at or before `stopped_before` keeps nothing of the person it was
+/// for (its address and phone went when it stopped); its requests keep their own history. Walks
+/// the repeats table, which holds one row per weekly help ever asked for.
+pub async fn purge_stopped(tx: &mut Tx, stopped_before: i64) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE repeats SET address = NULL, phone = NULL, beneficiary_name = NULL, details = NULL,
+             voice_file_id = NULL, settlement = ''
+         WHERE stopped_at IS NOT NULL AND stopped_at <= ?
+           AND (address IS NOT NULL OR phone IS NOT NULL OR beneficiary_name IS NOT NULL
+                OR details IS NOT NULL OR voice_file_id IS NOT NULL OR settlement != '')",
+    )
+    .bind(stopped_before)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected())
+}
+
 pub async fn running_repeats_of(
     pool: &SqlitePool,
     requester: i64,

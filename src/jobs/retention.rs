@@ -1,5 +1,6 @@
 //! Address, phone, beneficiary's name and voice message of a request that ended (closed or
 //! cancelled) are erased RETENTION_DAYS after it ended, once: the request is then marked purged.
+//! A weekly repeat stopped that long ago loses its copy of the request's personal data.
 //! Rows, statuses, kinds of help, regions, dates and events stay, so counts stay right.
 //!
 //! The loop sleeps until the next request is due (at most an hour), or until the test clock
@@ -71,9 +72,11 @@ async fn purge_due(ctx: &Ctx, now: i64, ended_before: i64) -> Result<(), sqlx::E
         }
         tokio::task::yield_now().await;
     }
-    // Code words, followers and the record of relayed messages of ended requests.
+    // Code words, followers and the record of relayed messages of ended requests; what weekly
+    // repeats stopped that long ago kept of the person they were for.
     let mut tx = db::begin_write(&ctx.pool).await?;
     db::door::purge_ended(&mut tx).await?;
+    db::duty::purge_stopped(&mut tx, ended_before).await?;
     tx.commit().await?;
     if total > 0 {
         tracing::info!(

@@ -12,6 +12,7 @@ mod escalation;
 mod export;
 mod fake_selftest;
 mod fuzz;
+mod interplay;
 mod languages;
 mod leads;
 mod limits;
