@@ -252,7 +252,14 @@ pub async fn let_go(
     }
     let mut tx = db::begin_write(&ctx.pool).await?;
     db::dialogues::clear(&mut tx, person.id).await?;
-    tx.commit().await?;
+    if let State::Relay { request_id } = state {
+        // Said once, so nobody thinks their next words still go to the other side.
+        let text = ctx
+            .i18n
+            .f(person.lang, "relay-finished", &args![("id", request_id)]);
+        enqueue(&mut tx, &ctx.reply(person, text, None)).await?;
+    }
+    ctx.doorbell.commit(tx).await?;
     Ok(State::Idle)
 }
 

@@ -560,7 +560,8 @@ async fn the_relay_closes_when_the_request_ends_and_later_messages_go_nowhere() 
     );
     anna.expect_text("conversation about it is closed").await;
     assert_eq!(dialogue_of(&app, maria.id).await, "");
-    assert_eq!(dialogue_of(&app, anna.id).await, "");
+    // Anna is out of the conversation; the questions after Done come at once.
+    assert!(dialogue_of(&app, anna.id).await.contains("Aftercare"));
 
     // A stale 💬 button, and a conversation state left behind: kind answers, nothing relayed.
     let q = maria.press(&code, &format!("m:{id}")).await;
@@ -615,9 +616,12 @@ async fn a_volunteer_with_two_conversations_always_writes_to_the_one_named() {
     let got = petr.expect_text("Coming at five").await;
     assert!(got.text.contains(&format!("Request #{second}")));
     anna.expect_text(&format!("(request #{second})")).await;
+    // A command leaves the conversation (nothing half-done is lost), saying so.
     anna.send_text("/my").await;
-    anna.expect_text(&format!("You are writing about request #{second}"))
+    anna.expect_text(&format!("Done. To write about request #{second} again"))
         .await;
+    anna.expect_text("Requests you hold: 2").await;
+    assert_eq!(dialogue_of(&app, anna.id).await, "");
     drained(&app).await;
     assert!(
         !maria

@@ -165,6 +165,9 @@ async fn a_menu_button_or_a_command_leaves_the_relay_and_is_never_passed_on() {
         .await;
     // An old keyboard's «📋 My requests»: her requests, not a message to the volunteer.
     maria.send_text("📋 My requests").await;
+    maria
+        .expect_text(&format!("Done. To write about request #{id} again"))
+        .await;
     maria.expect_text("Your requests").await;
     assert_eq!(dialogue_of(&app, maria.id).await, "");
     maria.press(&code, &format!("m:{id}")).await;
