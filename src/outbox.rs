@@ -167,10 +167,7 @@ pub async fn enqueue_at(
     not_before: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     let json = serde_json::to_string(&out.payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let request_id = match &out.payload {
-        Payload::Push { request_id, .. } => Some(*request_id),
-        _ => None,
-    };
+    let request_id = request_of(&out.payload);
     db::outbox::insert(
         tx,
         out.priority as i64,
@@ -183,11 +180,31 @@ pub async fn enqueue_at(
     .await
 }
 
+/// Queues many messages in one statement.
 pub async fn enqueue_all(tx: &mut Tx, outs: &[Outgoing]) -> Result<(), sqlx::Error> {
-    for o in outs {
-        enqueue(tx, o).await?;
+    if let [one] = outs {
+        return enqueue(tx, one).await;
     }
-    Ok(())
+    let mut rows = Vec::with_capacity(outs.len());
+    for out in outs {
+        let json =
+            serde_json::to_string(&out.payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        rows.push(db::outbox::NewRow {
+            priority: out.priority as i64,
+            chat_id: out.chat_id,
+            kind: out.payload.kind(),
+            payload_json: json,
+            request_id: request_of(&out.payload),
+        });
+    }
+    db::outbox::insert_all(tx, &rows).await
+}
+
+fn request_of(payload: &Payload) -> Option<i64> {
+    match payload {
+        Payload::Push { request_id, .. } => Some(*request_id),
+        _ => None,
+    }
 }
 
 /// Wakes the sender after a commit that queued messages.

@@ -41,6 +41,35 @@ pub async fn insert(
     Ok(())
 }
 
+/// A message to queue, its payload already serialized.
+#[derive(serde::Serialize)]
+pub struct NewRow {
+    pub priority: i64,
+    pub chat_id: i64,
+    pub kind: &'static str,
+    pub payload_json: String,
+    pub request_id: Option<i64>,
+}
+
+/// Queues many messages in one statement, in order.
+pub async fn insert_all(tx: &mut Tx, rows: &[NewRow]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let rows = serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO outbox (priority, chat_id, kind, payload_json, request_id, not_before, created_at)
+         SELECT value ->> 'priority', value ->> 'chat_id', value ->> 'kind',
+             value ->> 'payload_json', value ->> 'request_id', ?1, ?1
+         FROM json_each(?2) ORDER BY key",
+    )
+    .bind(now_ms())
+    .bind(rows)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// What the sender keeps in memory of a queued message: enough to order and pace it.
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct Pending {
