@@ -23,6 +23,8 @@ pub enum AppError {
     Db(#[from] db::DbError),
     #[error("cannot read the regions: {0}")]
     Regions(#[source] sqlx::Error),
+    #[error("cannot read which updates were handled: {0}")]
+    Updates(#[source] sqlx::Error),
     #[error(transparent)]
     Locale(#[from] LocaleError),
     #[error("cannot reach the Telegram Bot API (check TELOXIDE_TOKEN and the network): {0}")]
@@ -109,6 +111,9 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
     set_command_menu(&bot, &i18n, &redactor).await;
 
     let doorbell = Doorbell::default();
+    let handled_before_start = db::updates::newest(&pool)
+        .await
+        .map_err(AppError::Updates)?;
     let ctx = Ctx {
         bot: bot.clone(),
         pool: pool.clone(),
@@ -120,6 +125,7 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
         bot_username: bot_username.as_str().into(),
         clock,
         update_id: None,
+        handled_before_start,
         input_limiter: Arc::new(crate::bot::limits::InputLimiter::new(
             config.messages_per_minute,
         )),

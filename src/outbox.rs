@@ -167,10 +167,7 @@ pub async fn enqueue_at(
     not_before: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     let json = serde_json::to_string(&out.payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let request_id = match &out.payload {
-        Payload::Push { request_id, .. } => Some(*request_id),
-        _ => None,
-    };
+    let request_id = request_of(&out.payload);
     db::outbox::insert(
         tx,
         out.priority as i64,
@@ -183,11 +180,31 @@ pub async fn enqueue_at(
     .await
 }
 
+/// Queues many messages in one statement.
 pub async fn enqueue_all(tx: &mut Tx, outs: &[Outgoing]) -> Result<(), sqlx::Error> {
-    for o in outs {
-        enqueue(tx, o).await?;
+    if let [one] = outs {
+        return enqueue(tx, one).await;
     }
-    Ok(())
+    let mut rows = Vec::with_capacity(outs.len());
+    for out in outs {
+        let json =
+            serde_json::to_string(&out.payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        rows.push(db::outbox::NewRow {
+            priority: out.priority as i64,
+            chat_id: out.chat_id,
+            kind: out.payload.kind(),
+            payload_json: json,
+            request_id: request_of(&out.payload),
+        });
+    }
+    db::outbox::insert_all(tx, &rows).await
+}
+
+fn request_of(payload: &Payload) -> Option<i64> {
+    match payload {
+        Payload::Push { request_id, .. } => Some(*request_id),
+        _ => None,
+    }
 }
 
 /// Wakes the sender after a commit that queued messages.
@@ -621,16 +638,7 @@ async fn record_sends(
         while let Ok(more) = rx.try_recv() {
             batch.extend(more);
         }
-        let result = async {
-            let mut tx = db::begin_write(&pool).await?;
-            let mut rang = false;
-            for (row, message_id) in &batch {
-                rang |= after_send(&mut tx, row, *message_id).await?;
-            }
-            tx.commit().await?;
-            Ok::<bool, sqlx::Error>(rang)
-        }
-        .await;
+        let result = record_batch(&pool, &batch).await;
         match result {
             Ok(true) => doorbell.ring(),
             Ok(false) => {}
@@ -641,51 +649,71 @@ async fn record_sends(
     }
 }
 
-/// Records one delivered message; true if it queued a follow-up (a push taken on its way).
-async fn after_send(
-    tx: &mut Tx,
-    row: &OutboxRow,
-    message_id: Option<i32>,
+/// Records delivered messages in one transaction, with a few statements whatever their number;
+/// true if it queued a follow-up (a push taken on its way).
+async fn record_batch(
+    pool: &SqlitePool,
+    batch: &[(OutboxRow, Option<i32>)],
 ) -> Result<bool, sqlx::Error> {
-    db::outbox::mark_sent(tx, row.id, message_id).await?;
-    let push = serde_json::from_str::<Payload>(&row.payload_json);
-    if let (Some(mid), Ok(Payload::Details { request_id, .. })) = (message_id, &push) {
-        db::outbox::record_details(tx, *request_id, row.chat_id, mid).await?;
+    let mut tx = db::begin_write(pool).await?;
+    let sent: Vec<(i64, Option<i32>)> = batch.iter().map(|(r, m)| (r.id, *m)).collect();
+    db::outbox::mark_sent_all(&mut tx, db::now_ms(), &sent).await?;
+    let mut pushes = vec![];
+    for (row, message_id) in batch {
+        let Some(mid) = *message_id else { continue };
+        if row.kind != "details" && row.kind != "push" {
+            continue;
+        }
+        match serde_json::from_str::<Payload>(&row.payload_json) {
+            Ok(Payload::Details { request_id, .. }) => {
+                db::outbox::record_details(&mut tx, request_id, row.chat_id, mid).await?;
+            }
+            Ok(Payload::Push {
+                request_id,
+                yours_text,
+                taken_text,
+                gone_text,
+                ..
+            }) => pushes.push((
+                row.chat_id,
+                mid,
+                request_id,
+                yours_text,
+                taken_text,
+                gone_text,
+            )),
+            _ => {}
+        }
     }
-    let (
-        Some(mid),
-        Ok(Payload::Push {
-            request_id,
-            yours_text,
-            taken_text,
-            gone_text,
-            ..
-        }),
-    ) = (message_id, push)
-    else {
+    if pushes.is_empty() {
+        tx.commit().await?;
         return Ok(false);
-    };
-    let text = match db::outbox::request_status(tx, request_id).await? {
-        Some((status, _)) if status == "open" => None,
-        Some((_, Some(holder))) if holder == row.chat_id => Some(yours_text),
-        Some((status, _)) if status != "cancelled" => Some(taken_text),
-        _ => Some(gone_text),
-    };
-    // A club-chat post is remembered whatever became of the request, so it can be turned back
-    // into an offer if the request reopens (and show "done" later).
-    if text.is_none() || row.chat_id < 0 {
-        db::outbox::record_push(tx, request_id, row.chat_id, mid).await?;
     }
-    let Some(text) = text else {
-        return Ok(false);
-    };
-    // Taken (or withdrawn) while this push was on its way: show that at once.
-    enqueue(
-        tx,
-        &Outgoing::edit(row.chat_id, Priority::Edit, mid, text, None),
-    )
-    .await?;
-    Ok(true)
+    let ids: Vec<i64> = pushes.iter().map(|p| p.2).collect();
+    let statuses = db::outbox::request_statuses(&mut tx, &ids).await?;
+    let mut remembered = vec![];
+    let mut edits = vec![];
+    for (chat_id, mid, request_id, yours_text, taken_text, gone_text) in pushes {
+        let text = match statuses.get(&request_id) {
+            Some((status, _)) if status == "open" => None,
+            Some((_, Some(holder))) if *holder == chat_id => Some(yours_text),
+            Some((status, _)) if status != "cancelled" => Some(taken_text),
+            _ => Some(gone_text),
+        };
+        // A club-chat post is remembered whatever became of the request, so it can be turned
+        // back into an offer if the request reopens (and show "done" later).
+        if text.is_none() || chat_id < 0 {
+            remembered.push((request_id, chat_id, mid));
+        }
+        // Taken (or withdrawn) while this push was on its way: show that at once.
+        if let Some(text) = text {
+            edits.push(Outgoing::edit(chat_id, Priority::Edit, mid, text, None));
+        }
+    }
+    db::outbox::record_pushes(&mut tx, &remembered).await?;
+    enqueue_all(&mut tx, &edits).await?;
+    tx.commit().await?;
+    Ok(!edits.is_empty())
 }
 
 /// The next messages to send, most important first, within the pacing and the free send slots;
@@ -700,16 +728,28 @@ fn pick(
     wake: &mut Option<Instant>,
 ) -> Vec<db::outbox::Pending> {
     let mut soonest = |t: Instant| *wake = Some(wake.map_or(t, |w| w.min(t)));
-    let mut room = slots.min(pacer.room(now));
+    let window_room = pacer.room(now);
+    let mut room = slots.min(window_room);
     if room == 0 {
         if let Some(t) = pacer.window_frees_at(now) {
             soonest(t);
         }
         return vec![];
     }
+    // Announcements and digests leave a few sends of every window to replies, so a person who is
+    // talking to the bot never waits a whole window behind a fan-out.
+    let reserve = (pacer.limits.per_second / 15) as usize;
+    let mut bulk_room = window_room.saturating_sub(reserve);
     let mut picked: Vec<db::outbox::Pending> = vec![];
     let mut chats: HashSet<i64> = HashSet::new();
-    for (_, id) in &queue.order {
+    for (priority, id) in &queue.order {
+        let bulk = *priority >= Priority::Push as i64;
+        if bulk && bulk_room == 0 {
+            if let Some(t) = pacer.window_frees_at(now) {
+                soonest(t);
+            }
+            break;
+        }
         let Some(p) = queue.by_id.get(id) else {
             continue;
         };
@@ -729,6 +769,9 @@ fn pick(
         }
         chats.insert(p.chat_id);
         picked.push(*p);
+        if bulk {
+            bulk_room -= 1;
+        }
         room -= 1;
         if room == 0 {
             break;
@@ -847,4 +890,88 @@ fn decode(text: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD
         .decode(text)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(id: i64, priority: Priority, chat_id: i64) -> db::outbox::Pending {
+        db::outbox::Pending {
+            id,
+            priority: priority as i64,
+            chat_id,
+            not_before: 0,
+        }
+    }
+
+    /// 28 of Telegram's 30 sends a second went to a fan-out: the rest of the window is kept for
+    /// replies, and the next push waits until the window moves on.
+    #[test]
+    fn a_fan_out_leaves_room_in_every_window_for_replies() {
+        let mut pacer = Pacer::new(SendLimits {
+            concurrency: 64,
+            ..SendLimits::default()
+        });
+        let now = Instant::now();
+        let mut queue = Queue::default();
+        for i in 0..40 {
+            queue.add(pending(i + 1, Priority::Push, 1000 + i));
+        }
+        let mut wake = None;
+        let first = pick(&queue, &mut pacer, &HashSet::new(), 64, now, 0, &mut wake);
+        assert_eq!(
+            first.len(),
+            28,
+            "pushes take all but two sends of the window"
+        );
+        for p in &first {
+            pacer.start(p.chat_id, now);
+            queue.remove(p.id);
+        }
+        let mut wake = None;
+        assert!(pick(&queue, &mut pacer, &HashSet::new(), 64, now, 0, &mut wake).is_empty());
+        assert!(
+            wake.is_some_and(|t| t > now),
+            "the sender wakes when the window moves"
+        );
+
+        queue.add(pending(100, Priority::Reply, 7));
+        queue.add(pending(101, Priority::Reply, 8));
+        queue.add(pending(102, Priority::Reply, 9));
+        let mut wake = None;
+        let replies = pick(&queue, &mut pacer, &HashSet::new(), 64, now, 0, &mut wake);
+        let ids: Vec<i64> = replies.iter().map(|p| p.id).collect();
+        assert_eq!(
+            ids,
+            vec![100, 101],
+            "replies use the kept room, within the limit"
+        );
+    }
+
+    /// One send in flight per chat, and a message not yet due stays queued.
+    #[test]
+    fn one_send_per_chat_at_a_time_and_nothing_before_it_is_due() {
+        let mut pacer = Pacer::new(SendLimits::default());
+        let now = Instant::now();
+        let mut queue = Queue::default();
+        queue.add(pending(1, Priority::Reply, 7));
+        queue.add(pending(2, Priority::Reply, 7));
+        queue.add(db::outbox::Pending {
+            not_before: 5_000,
+            ..pending(3, Priority::Reply, 8)
+        });
+        let mut wake = None;
+        let picked = pick(
+            &queue,
+            &mut pacer,
+            &HashSet::new(),
+            8,
+            now,
+            1_000,
+            &mut wake,
+        );
+        assert_eq!(picked.iter().map(|p| p.id).collect::<Vec<_>>(), vec![1]);
+        assert!(wake.is_some_and(|t| t >= now + Duration::from_millis(4_000)));
+    }
 }

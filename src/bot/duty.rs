@@ -35,7 +35,7 @@ fn quiet_hours_for(ctx: &Ctx, r: &PushRecipient, row: &RequestRow) -> Option<Qui
 
 /// When the announcement may go out (ms), if it has to wait: quiet hours are read in the time
 /// zone of the request's region.
-fn held_until(ctx: &Ctx, r: &PushRecipient, row: &RequestRow) -> Option<i64> {
+pub fn held_until(ctx: &Ctx, r: &PushRecipient, row: &RequestRow) -> Option<i64> {
     let hours = quiet_hours_for(ctx, r, row)?;
     let tz = ctx.regions.get(row.region_id)?.tz;
     hours

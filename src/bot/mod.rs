@@ -57,6 +57,9 @@ pub struct Ctx {
     pub clock: Clock,
     /// The update being handled: recorded with its effect, so a redelivered one is skipped.
     pub update_id: Option<i64>,
+    /// The newest update handled before this start: Telegram only redelivers updates up to it
+    /// (after a crash), so only those need looking up; newer ones are new.
+    pub handled_before_start: i64,
     /// Bounds each person's input before any SQL.
     pub input_limiter: Arc<limits::InputLimiter>,
     /// Wakes the escalation job (a volunteer became unreachable while holding requests).
@@ -167,6 +170,12 @@ async fn person_of(update: Update, ctx: Ctx) -> Option<Person> {
 /// handlers a context that knows which update they serve.
 async fn fresh_update(update: Update, ctx: Ctx) -> Option<Ctx> {
     let id = i64::from(update.id.0);
+    if id > ctx.handled_before_start {
+        return Some(Ctx {
+            update_id: Some(id),
+            ..ctx
+        });
+    }
     match db::updates::seen(&ctx.pool, id).await {
         Ok(true) => {
             tracing::debug!(update = id, "skipping an update already acted on");

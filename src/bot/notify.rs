@@ -70,15 +70,24 @@ pub async fn fan_out(
     db::duty::forget_held(tx, row.id).await?;
     let recipients = db::duty::push_recipients(tx, row.region_id, row.category(), exclude).await?;
     let mut fanout = Fanout::default();
+    // As `duty::push_or_hold` for each, with the pushes queued together (one statement for
+    // hundreds of volunteers keeps the write lock short while others wait to be answered).
+    let mut pushes = Vec::with_capacity(recipients.len());
     for r in &recipients {
-        match super::duty::push_or_hold(ctx, tx, row, r).await? {
-            None => fanout.now += 1,
+        match super::duty::held_until(ctx, r, row) {
+            None => {
+                let lang = Lang::negotiate(r.language.as_deref(), r.tg_language.as_deref());
+                pushes.push(push_to(ctx, row, r.user_id, lang));
+                fanout.now += 1;
+            }
             Some(at) => {
+                db::duty::hold(tx, row.id, r.user_id, at, ctx.clock.now_ms()).await?;
                 fanout.held += 1;
                 fanout.first_release = Some(fanout.first_release.map_or(at, |t| t.min(at)));
             }
         }
     }
+    crate::outbox::enqueue_all(tx, &pushes).await?;
     // The club chats of the region: a post anyone there can take, never with personal data. A post
     // that already exists (the request was taken and is open again) is turned back into an offer.
     let posted = db::requests::pushes_of(tx, row.id).await?;

@@ -41,6 +41,35 @@ pub async fn insert(
     Ok(())
 }
 
+/// A message to queue, its payload already serialized.
+#[derive(serde::Serialize)]
+pub struct NewRow {
+    pub priority: i64,
+    pub chat_id: i64,
+    pub kind: &'static str,
+    pub payload_json: String,
+    pub request_id: Option<i64>,
+}
+
+/// Queues many messages in one statement, in order.
+pub async fn insert_all(tx: &mut Tx, rows: &[NewRow]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let rows = serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO outbox (priority, chat_id, kind, payload_json, request_id, not_before, created_at)
+         SELECT value ->> 'priority', value ->> 'chat_id', value ->> 'kind',
+             value ->> 'payload_json', value ->> 'request_id', ?1, ?1
+         FROM json_each(?2) ORDER BY key",
+    )
+    .bind(now_ms())
+    .bind(rows)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// What the sender keeps in memory of a queued message: enough to order and pace it.
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct Pending {
@@ -83,13 +112,21 @@ pub async fn still_pending(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<OutboxR
     .await
 }
 
-pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: Option<i32>) -> Result<(), sqlx::Error> {
+/// Marks messages delivered, with the id Telegram gave each (if any), in one statement.
+pub async fn mark_sent_all(
+    tx: &mut Tx,
+    now: i64,
+    sent: &[(i64, Option<i32>)],
+) -> Result<(), sqlx::Error> {
+    let sent = serde_json::to_string(sent).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(
-        "UPDATE outbox SET sent_at = ?, sent_message_id = ?, attempts = attempts + 1 WHERE id = ?",
+        "WITH s(id, mid) AS (SELECT value ->> 0, value ->> 1 FROM json_each(?2))
+         UPDATE outbox SET sent_at = ?1, attempts = attempts + 1,
+             sent_message_id = (SELECT s.mid FROM s WHERE s.id = outbox.id)
+         WHERE id IN (SELECT id FROM s)",
     )
-    .bind(now_ms())
-    .bind(message_id)
-    .bind(id)
+    .bind(now)
+    .bind(sent)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -147,30 +184,36 @@ pub async fn drop_unsent_to(pool: &SqlitePool, chat_id: i64) -> Result<(), sqlx:
     tx.commit().await
 }
 
-pub async fn record_push(
-    tx: &mut Tx,
-    request_id: i64,
-    chat_id: i64,
-    message_id: i32,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT OR IGNORE INTO pushes (request_id, chat_id, message_id) VALUES (?, ?, ?)")
-        .bind(request_id)
-        .bind(chat_id)
-        .bind(message_id)
-        .execute(&mut **tx)
-        .await?;
+/// Remembers where requests were announced: (request, chat, message) each.
+pub async fn record_pushes(tx: &mut Tx, pushes: &[(i64, i64, i32)]) -> Result<(), sqlx::Error> {
+    if pushes.is_empty() {
+        return Ok(());
+    }
+    let pushes = serde_json::to_string(pushes).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT OR IGNORE INTO pushes (request_id, chat_id, message_id)
+         SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
+    )
+    .bind(pushes)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
-/// A request's status and who holds it.
-pub async fn request_status(
+/// Requests' status and who holds each, by id.
+pub async fn request_statuses(
     tx: &mut Tx,
-    request_id: i64,
-) -> Result<Option<(String, Option<i64>)>, sqlx::Error> {
-    sqlx::query_as("SELECT status, claimed_by FROM help_requests WHERE id = ?")
-        .bind(request_id)
-        .fetch_optional(&mut **tx)
-        .await
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (String, Option<i64>)>, sqlx::Error> {
+    let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, status, claimed_by FROM help_requests
+         WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id, s, h)| (id, (s, h))).collect())
 }
 
 /// Forgets messages delivered (or given up) before `before`.

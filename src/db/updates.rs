@@ -12,6 +12,13 @@ pub async fn seen(pool: &SqlitePool, update_id: i64) -> Result<bool, sqlx::Error
     Ok(n > 0)
 }
 
+/// The newest update acted on (0 if none).
+pub async fn newest(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(update_id), 0) FROM processed_updates")
+        .fetch_one(pool)
+        .await
+}
+
 /// Marks an update as acted on, inside the transaction that carries its effect.
 pub async fn mark(tx: &mut Tx, update_id: i64, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)")
