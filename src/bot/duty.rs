@@ -43,23 +43,6 @@ pub fn held_until(ctx: &Ctx, r: &PushRecipient, row: &RequestRow) -> Option<i64>
         .map(|t| t.timestamp_millis())
 }
 
-/// Announces a request to one volunteer now, or holds it until their quiet hours end. Returns
-/// when it goes out if held. The caller has forgotten what was held for this request and person.
-pub async fn push_or_hold(
-    ctx: &Ctx,
-    tx: &mut Tx,
-    row: &RequestRow,
-    r: &PushRecipient,
-) -> Result<Option<i64>, sqlx::Error> {
-    if let Some(at) = held_until(ctx, r, row) {
-        db::duty::hold(tx, row.id, r.user_id, at, ctx.clock.now_ms()).await?;
-        return Ok(Some(at));
-    }
-    let lang = Lang::negotiate(r.language.as_deref(), r.tg_language.as_deref());
-    enqueue(tx, &notify::push_to(ctx, row, r.user_id, lang)).await?;
-    Ok(None)
-}
-
 /// Most requests one "good morning" message lists, each with its own Take button; more are
 /// pointed to /tasks (a keyboard of a dozen buttons is already hard to read on a phone).
 pub const MORNING_BATCH: usize = 8;

@@ -70,8 +70,8 @@ pub async fn fan_out(
     db::duty::forget_held(tx, row.id).await?;
     let recipients = db::duty::push_recipients(tx, row.region_id, row.category(), exclude).await?;
     let mut fanout = Fanout::default();
-    // As `duty::push_or_hold` for each, with the pushes queued together (one statement for
-    // hundreds of volunteers keeps the write lock short while others wait to be answered).
+    // Now, or held until quiet hours end (`duty::held_until`), with the pushes queued together
+    // (one statement for hundreds of volunteers keeps the write lock short while others wait).
     let mut pushes = Vec::with_capacity(recipients.len());
     for r in &recipients {
         match super::duty::held_until(ctx, r, row) {
