@@ -1263,13 +1263,17 @@ async fn converse(
 /// other people are mid-dialogue, against the fake enforcing Telegram's limits; production settings.
 async fn storm(run: usize) -> Figures {
     const VOLUNTEERS: i64 = 500;
-    const POSTERS: i64 = 50;
+    // LOAD_STORM_POSTERS=0 runs the talkers alone (their latency without the fan-out).
+    let posters: i64 = std::env::var("LOAD_STORM_POSTERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
     const TALKERS: i64 = 20;
     let window = Duration::from_secs(14);
     let dir = work_dir(&format!("storm{run}"));
     let pool = open_db(dir.path()).await;
     seed_volunteers(&pool, 2_000_000, VOLUNTEERS, PSKOV, &["groceries"]).await;
-    seed_at_confirm(&pool, 5_000_000, POSTERS).await;
+    seed_at_confirm(&pool, 5_000_000, posters).await;
     pool.close().await;
     let fake = FakeTelegram::start().await;
     fake.enforce_limits(Limits::telegram());
@@ -1279,7 +1283,7 @@ async fn storm(run: usize) -> Figures {
     let t0 = Instant::now();
     let until = t0 + window;
     let mut posts = Vec::new();
-    for p in 0..POSTERS {
+    for p in 0..posters {
         posts.push(push_text(&fake, 5_000_000 + p, "✅ Send the request"));
     }
     let talkers: Vec<_> = (0..TALKERS)
@@ -1304,6 +1308,25 @@ async fn storm(run: usize) -> Figures {
     let mut tracker = Tracker::default();
     tracker.ingest(&fake);
     let (lat, missing) = tracker.latencies(&talk);
+    if std::env::var_os("LOAD_DEBUG").is_some() {
+        // The slowest answers to the people mid-dialogue, with when (since the storm began).
+        let mut slow: Vec<(f64, i64, f64)> = talk
+            .iter()
+            .zip(tracker.outcomes(&talk))
+            .filter_map(|(s, o)| match o {
+                (Some(served), Some(a)) => Some((
+                    ms(a.saturating_duration_since(served)),
+                    s.chat,
+                    ms(served.saturating_duration_since(t0)),
+                )),
+                _ => None,
+            })
+            .collect();
+        slow.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (l, chat, at) in slow.iter().take(8) {
+            eprintln!("    slow answer: {l:.0} ms to chat {chat}, served at +{at:.0} ms");
+        }
+    }
     let sends: Vec<Instant> = tracker
         .limited_ok
         .iter()
@@ -1322,7 +1345,7 @@ async fn storm(run: usize) -> Figures {
     f.insert("interactive_unanswered".into(), missing as f64);
     f.insert(
         "posted_requests".into(),
-        (0..POSTERS)
+        (0..posters)
             .filter(|p| tracker.posted.contains_key(&(5_000_000 + p)))
             .count() as f64,
     );

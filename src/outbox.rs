@@ -246,6 +246,13 @@ const KEEP_SENT: Duration = Duration::from_secs(24 * 3600);
 /// gap between two sends to the same chat (longer for groups).
 struct Pacer {
     limits: SendLimits,
+    /// When the next announcement or digest may start: they go evenly spaced, never in a burst
+    /// that fills the window at once (a reply arriving after such a burst would wait a whole
+    /// window for the burst to expire).
+    next_bulk: Instant,
+    /// When the sends of the last window that were not announcements started: announcements
+    /// leave that much of the window to them.
+    replies: VecDeque<Instant>,
     window: VecDeque<Instant>,
     next_for_chat: HashMap<i64, Instant>,
     busy_chats: HashSet<i64>,
@@ -256,6 +263,8 @@ impl Pacer {
     fn new(limits: SendLimits) -> Self {
         Self {
             limits,
+            next_bulk: Instant::now(),
+            replies: VecDeque::new(),
             window: VecDeque::new(),
             next_for_chat: HashMap::new(),
             busy_chats: HashSet::new(),
@@ -292,6 +301,31 @@ impl Pacer {
         match self.next_for_chat.get(&chat_id) {
             Some(t) if *t > now => Some(*t),
             _ => None,
+        }
+    }
+
+    /// An announcement started: the next one waits its turn. Announcements go evenly spaced over
+    /// the window and leave room for half as many replies as came in the last one: evenly spaced
+    /// sends leave the window one by one, so a reply never waits long for a free place, and the
+    /// window stays nearly full (a whole share kept for replies left a tenth of it unused).
+    fn bulk_started(&mut self, now: Instant) {
+        while self
+            .replies
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+        {
+            self.replies.pop_front();
+        }
+        let kept = (self.replies.len() / 2) as u32;
+        let interval = WINDOW / self.limits.per_second.saturating_sub(kept).max(1);
+        let earliest = now.checked_sub(interval).unwrap_or(now);
+        self.next_bulk = self.next_bulk.max(earliest) + interval;
+    }
+
+    fn reply_started(&mut self, now: Instant) {
+        self.replies.push_back(now);
+        if self.replies.len() > self.limits.per_second as usize {
+            self.replies.pop_front();
         }
     }
 
@@ -736,18 +770,14 @@ fn pick(
         }
         return vec![];
     }
-    // Announcements and digests leave a few sends of every window to replies, so a person who is
-    // talking to the bot never waits a whole window behind a fan-out.
-    let reserve = (pacer.limits.per_second / 15) as usize;
-    let mut bulk_room = window_room.saturating_sub(reserve);
     let mut picked: Vec<db::outbox::Pending> = vec![];
     let mut chats: HashSet<i64> = HashSet::new();
     for (priority, id) in &queue.order {
+        // Announcements and digests go evenly spaced (see `Pacer::bulk_started`), so a person
+        // who is talking to the bot never waits a whole window behind a fan-out.
         let bulk = *priority >= Priority::Push as i64;
-        if bulk && bulk_room == 0 {
-            if let Some(t) = pacer.window_frees_at(now) {
-                soonest(t);
-            }
+        if bulk && pacer.next_bulk > now {
+            soonest(pacer.next_bulk);
             break;
         }
         let Some(p) = queue.by_id.get(id) else {
@@ -770,7 +800,9 @@ fn pick(
         chats.insert(p.chat_id);
         picked.push(*p);
         if bulk {
-            bulk_room -= 1;
+            pacer.bulk_started(now);
+        } else {
+            pacer.reply_started(now);
         }
         room -= 1;
         if room == 0 {
@@ -905,47 +937,68 @@ mod tests {
         }
     }
 
-    /// 28 of Telegram's 30 sends a second went to a fan-out: the rest of the window is kept for
-    /// replies, and the next push waits until the window moves on.
+    /// A fan-out of 500 at Telegram's 30 a second while people talk to the bot: announcements go
+    /// evenly spaced, leave replies their share of every window, and together they use it all;
+    /// once the first window has passed, no reply waits more than a moment.
     #[test]
-    fn a_fan_out_leaves_room_in_every_window_for_replies() {
+    fn a_fan_out_goes_evenly_and_leaves_room_in_every_window_for_replies() {
         let mut pacer = Pacer::new(SendLimits {
             concurrency: 64,
             ..SendLimits::default()
         });
-        let now = Instant::now();
         let mut queue = Queue::default();
-        for i in 0..40 {
+        for i in 0..500 {
             queue.add(pending(i + 1, Priority::Push, 1000 + i));
         }
-        let mut wake = None;
-        let first = pick(&queue, &mut pacer, &HashSet::new(), 64, now, 0, &mut wake);
-        assert_eq!(
-            first.len(),
-            28,
-            "pushes take all but two sends of the window"
-        );
-        for p in &first {
-            pacer.start(p.chat_id, now);
-            queue.remove(p.id);
+        let none = HashSet::new();
+        let t0 = Instant::now();
+        let mut starts: Vec<Instant> = vec![];
+        let mut queued_at: HashMap<i64, Instant> = HashMap::new();
+        let mut longest_wait = Duration::ZERO;
+        for step in 0..600 {
+            let t = t0 + Duration::from_millis(5 * step);
+            // Every 70 ms someone who is talking to the bot gets an answer queued.
+            if step % 14 == 0 {
+                let id = 10_000 + step as i64;
+                queue.add(pending(id, Priority::Reply, id));
+                queued_at.insert(id, t);
+            }
+            let mut wake = None;
+            for p in pick(&queue, &mut pacer, &none, 64, t, 0, &mut wake) {
+                pacer.start(p.chat_id, t);
+                queue.remove(p.id);
+                match queued_at.get(&p.id) {
+                    Some(q) if t > t0 + WINDOW => longest_wait = longest_wait.max(t - *q),
+                    Some(_) => {}
+                    None => starts.push(t),
+                }
+            }
         }
-        let mut wake = None;
-        assert!(pick(&queue, &mut pacer, &HashSet::new(), 64, now, 0, &mut wake).is_empty());
+        // Sends spread evenly free a slot every few tens of milliseconds.
         assert!(
-            wake.is_some_and(|t| t > now),
-            "the sender wakes when the window moves"
+            longest_wait <= Duration::from_millis(300),
+            "a reply waited {longest_wait:?}"
         );
-
-        queue.add(pending(100, Priority::Reply, 7));
-        queue.add(pending(101, Priority::Reply, 8));
-        queue.add(pending(102, Priority::Reply, 9));
-        let mut wake = None;
-        let replies = pick(&queue, &mut pacer, &HashSet::new(), 64, now, 0, &mut wake);
-        let ids: Vec<i64> = replies.iter().map(|p| p.id).collect();
-        assert_eq!(
-            ids,
-            vec![100, 101],
-            "replies use the kept room, within the limit"
+        for (i, s) in starts.iter().enumerate() {
+            let in_window = starts[i..].iter().take_while(|t| **t < *s + WINDOW).count();
+            assert!(in_window <= 20, "{in_window} announcements in one window");
+        }
+        let busiest_step = starts
+            .chunk_by(|a, b| a == b)
+            .map(|same| same.len())
+            .max()
+            .unwrap();
+        assert!(
+            busiest_step <= 3,
+            "{busiest_step} announcements at one moment"
+        );
+        // Together they use the window: 3 s at about 28 a second.
+        let sent =
+            starts.len() + queued_at.len() - queue.order.iter().filter(|(p, _)| *p == 0).count();
+        assert!(
+            sent >= 80,
+            "{sent} sends in 3 s ({} announcements)",
+            starts.len()
         );
     }
 

@@ -73,11 +73,25 @@ pub async fn fan_out(
     // Now, or held until quiet hours end (`duty::held_until`), with the pushes queued together
     // (one statement for hundreds of volunteers keeps the write lock short while others wait).
     let mut pushes = Vec::with_capacity(recipients.len());
+    // Rendered once per language: every volunteer reading it gets the same words.
+    let mut rendered: Vec<(Lang, Payload)> = vec![];
     for r in &recipients {
         match super::duty::held_until(ctx, r, row) {
             None => {
                 let lang = Lang::negotiate(r.language.as_deref(), r.tg_language.as_deref());
-                pushes.push(push_to(ctx, row, r.user_id, lang));
+                let payload = match rendered.iter().find(|(l, _)| *l == lang) {
+                    Some((_, p)) => p.clone(),
+                    None => {
+                        let p = push_to(ctx, row, r.user_id, lang).payload;
+                        rendered.push((lang, p.clone()));
+                        p
+                    }
+                };
+                pushes.push(Outgoing {
+                    chat_id: r.user_id,
+                    priority: Priority::Push,
+                    payload,
+                });
                 fanout.now += 1;
             }
             Some(at) => {
