@@ -19,13 +19,15 @@ const PERIOD_COUNTS: &str = "
       AND e.at >= ?2 AND e.at < ?3
     GROUP BY e.kind";
 
-/// As PERIOD_COUNTS, and each actor in volunteers by primary key. Only volunteers count: a lead
-/// who assigns a request is the actor of its claimed event.
+/// As PERIOD_COUNTS, then each distinct actor in volunteers by primary key. Only volunteers
+/// count: a lead who assigns a request is the actor of its claimed event.
 const ACTIVE_VOLUNTEERS: &str = "
-    SELECT COUNT(DISTINCT e.actor_id)
-    FROM request_events e
-    WHERE e.region_id = ?1 AND e.kind IN ('claimed', 'done') AND e.at >= ?2 AND e.at < ?3
-      AND EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = e.actor_id)";
+    SELECT COUNT(*) FROM (
+        SELECT DISTINCT e.actor_id AS actor
+        FROM request_events e
+        WHERE e.region_id = ?1 AND e.kind IN ('claimed', 'done') AND e.at >= ?2 AND e.at < ?3
+    ) a
+    WHERE EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = a.actor)";
 
 /// SEARCH help_requests USING INDEX help_requests_by_region_status_age
 /// (region_id=? AND status=? AND created_at<?): rows are read for the listed ones only.
@@ -405,8 +407,16 @@ mod tests {
             }
             let plan = q.fetch_all(&pool).await.unwrap();
             let steps: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
+            // Reading the rows a subquery made (a co-routine) is no table scan.
+            let made: Vec<&str> = steps
+                .iter()
+                .filter_map(|d| d.strip_prefix("CO-ROUTINE "))
+                .collect();
             assert!(
-                steps.iter().all(|d| !d.starts_with("SCAN")),
+                steps
+                    .iter()
+                    .filter_map(|d| d.strip_prefix("SCAN "))
+                    .all(|what| made.contains(&what)),
                 "{name} scans a table: {steps:#?}"
             );
             // The event queries read only the region's events of the window, through the

@@ -563,6 +563,15 @@ pub async fn earliest_done_at(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Er
     Ok(row.0)
 }
 
+/// How many open requests a volunteer may take. SEARCH help_requests USING COVERING INDEX
+/// help_requests_open_tasks (region_id=? AND category=?) for each of their regions and kinds
+/// (named: without statistics the planner would take the region's open requests of every kind).
+const TASKS_COUNT: &str = "
+    SELECT COUNT(*) FROM help_requests INDEXED BY help_requests_open_tasks
+    WHERE status = 'open'
+      AND region_id IN (SELECT region_id FROM volunteer_regions WHERE user_id = ?1)
+      AND category IN (SELECT category FROM volunteer_categories WHERE user_id = ?1)";
+
 /// Open requests a volunteer may take: their regions and kinds of help, most urgent first.
 pub async fn open_for_volunteer(
     pool: &SqlitePool,
@@ -570,10 +579,11 @@ pub async fn open_for_volunteer(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<RequestRow>, i64), sqlx::Error> {
+    // As TASKS_COUNT, then the page's rows by primary key.
     let rows: Vec<RequestRow> = sqlx::query_as(concat!(
         "SELECT ",
         columns!(),
-        " FROM help_requests
+        " FROM help_requests INDEXED BY help_requests_open_tasks
          WHERE status = 'open'
            AND region_id IN (SELECT region_id FROM volunteer_regions WHERE user_id = ?1)
            AND category IN (SELECT category FROM volunteer_categories WHERE user_id = ?1)
@@ -584,15 +594,10 @@ pub async fn open_for_volunteer(
     .bind(offset)
     .fetch_all(pool)
     .await?;
-    let (total,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM help_requests
-         WHERE status = 'open'
-           AND region_id IN (SELECT region_id FROM volunteer_regions WHERE user_id = ?1)
-           AND category IN (SELECT category FROM volunteer_categories WHERE user_id = ?1)",
-    )
-    .bind(volunteer)
-    .fetch_one(pool)
-    .await?;
+    let total: i64 = sqlx::query_scalar(TASKS_COUNT)
+        .bind(volunteer)
+        .fetch_one(pool)
+        .await?;
     Ok((rows, total))
 }
 
@@ -667,4 +672,40 @@ pub async fn forget_pushes(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::sqlite::SqlitePoolOptions;
+
+    /// /tasks reads only the open requests of the volunteer's regions and kinds of help.
+    #[tokio::test]
+    async fn tasks_go_through_the_open_requests_index() {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        crate::db::MIGRATOR.run(&pool).await.unwrap();
+        for sql in [
+            super::TASKS_COUNT.to_owned(),
+            format!(
+                "SELECT id {}",
+                &super::TASKS_COUNT[super::TASKS_COUNT.find("FROM").unwrap()..]
+            ),
+        ] {
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                    .bind(1_i64)
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            assert!(
+                plan.iter().any(|(_, _, _, d)| d.contains(
+                    "help_requests USING COVERING INDEX help_requests_open_tasks (region_id=? AND category=?)"
+                )),
+                "{plan:#?}"
+            );
+        }
+    }
 }

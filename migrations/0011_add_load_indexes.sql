@@ -1,3 +1,5 @@
+-- Indexes for the load targets of issue #5.
+--
 -- The digest counts a region's events in a time window. Through the requests table that meant
 -- reading every event of the window across the country and keeping the region's; with the region
 -- on the event itself one index range holds exactly what a digest counts.
@@ -15,3 +17,8 @@ BEGIN
 END;
 
 CREATE INDEX request_events_by_region ON request_events (region_id, kind, at, request_id, actor_id);
+
+-- /tasks: the open requests of a volunteer's regions and kinds of help, and how many there are.
+-- By region and status alone every open request of the region was read to check its kind.
+CREATE INDEX help_requests_open_tasks ON help_requests (region_id, category, needed_on, created_at)
+WHERE status = 'open';
