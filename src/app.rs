@@ -144,6 +144,7 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
     let background = vec![
         tokio::spawn(sender.run(stop_rx.clone())),
         tokio::spawn(crate::jobs::auto_close::run(ctx.clone(), stop_rx.clone())),
+        tokio::spawn(crate::jobs::checkpoint::run(ctx.clone(), stop_rx.clone())),
         tokio::spawn(crate::jobs::digest::run(ctx.clone(), stop_rx.clone())),
         tokio::spawn(crate::jobs::escalation::run(ctx.clone(), stop_rx.clone())),
         tokio::spawn(crate::jobs::held_pushes::run(ctx.clone(), stop_rx.clone())),

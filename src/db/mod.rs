@@ -94,7 +94,10 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(Duration::from_secs(10))
+        // Checkpoints run in the background (`jobs::checkpoint`), not inside whichever commit
+        // crosses the WAL's size threshold.
+        .pragma("wal_autocheckpoint", "0");
     SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)
@@ -118,6 +121,15 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<Tx, sqlx::Error> {
         .map_err(|_| sqlx::Error::PoolClosed)?;
     let inner = pool.begin_with("BEGIN IMMEDIATE").await?;
     Ok(Tx { inner, _gate: gate })
+}
+
+/// Copies what the WAL holds back into the database file without blocking anyone (PASSIVE):
+/// returns the WAL's frames and how many of them are now in the file.
+pub async fn checkpoint(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
+    let (_busy, log, done): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(pool)
+        .await?;
+    Ok((log, done))
 }
 
 pub fn now_ms() -> i64 {
@@ -145,4 +157,37 @@ pub async fn backup(url: &str, to: &std::path::Path) -> Result<(), DbError> {
         .map_err(|e| DbError::Backup(e.to_string()));
     pool.close().await;
     result.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Commits never checkpoint on their own (the WAL grows past SQLite's usual 1,000 pages);
+    /// `checkpoint` moves all of it into the file.
+    #[tokio::test]
+    async fn commits_leave_checkpoints_to_the_background() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/t.db", dir.path().display());
+        let pool = super::connect(&url).await.unwrap();
+        sqlx::query("CREATE TABLE t (x BLOB)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        // 1,600 rows of 4 KB in 40 commits: about 1,600 pages of log.
+        for _ in 0..40 {
+            let mut tx = super::begin_write(&pool).await.unwrap();
+            for _ in 0..40 {
+                sqlx::query("INSERT INTO t VALUES (randomblob(4000))")
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+        let (log, done) = super::checkpoint(&pool).await.unwrap();
+        assert!(
+            log > 1_000,
+            "a commit checkpointed: only {log} pages in the log"
+        );
+        assert_eq!(log, done, "everything is in the file");
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod auto_close;
 pub mod chart;
+pub mod checkpoint;
 pub mod digest;
 pub mod escalation;
 pub mod held_pushes;
