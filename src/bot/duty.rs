@@ -2,7 +2,7 @@
 //! which announcements wait for the morning, the limit on requests held at once, a volunteer's
 //! record (/stats), and help a requester asks to repeat every week.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use teloxide::types::{CallbackQuery, InlineKeyboardMarkup, ReplyMarkup};
 use teloxide::utils::html::escape;
 
@@ -930,13 +930,6 @@ pub async fn on_callback(
         DutyCb::RepeatNo(id) => repeat_no(ctx, person, q, id).await,
         DutyCb::RepeatStop(id) => repeat_stop(ctx, person, q, id).await,
     }
-}
-
-/// How long until `ms` from now, at least zero: for the jobs' sleeps.
-pub fn until(ctx: &Ctx, ms: i64) -> std::time::Duration {
-    Duration::milliseconds((ms - ctx.clock.now_ms()).max(0))
-        .to_std()
-        .unwrap_or_default()
 }
 
 /// "Posted; the volunteers are resting, they see it from 08:00": every volunteer who would get

@@ -10,34 +10,25 @@ use crate::db;
 
 const LONGEST_SLEEP: Duration = Duration::from_secs(3600);
 
-pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) {
-    let timeout_ms = ctx.config.confirm_timeout.as_millis() as i64;
-    loop {
-        if *stop.borrow() {
-            return;
-        }
-        let mut clock = ctx.clock.watch();
-        if let Err(e) = close_due(&ctx, timeout_ms).await {
-            tracing::error!(error = %e, "auto-close: cannot close unconfirmed requests");
-        }
-        let sleep = match db::requests::earliest_done_at(&ctx.pool).await {
-            Ok(Some(done_at)) => {
-                let due_in = (done_at + timeout_ms - ctx.clock.now_ms()).max(0) as u64;
-                Duration::from_millis(due_in + 5).min(LONGEST_SLEEP)
-            }
-            Ok(None) => LONGEST_SLEEP,
-            Err(e) => {
-                tracing::error!(error = %e, "auto-close: cannot read the next due time");
-                Duration::from_secs(30)
-            }
-        };
-        tokio::select! {
-            _ = tokio::time::sleep(sleep) => {}
-            _ = ctx.jobs_bell.wait() => {}
-            _ = clock.moved() => {}
-            _ = stop.changed() => {}
-        }
-    }
+pub async fn run(ctx: Ctx, stop: watch::Receiver<bool>) {
+    let bell = ctx.jobs_bell.clone();
+    super::run_rounds(
+        ctx,
+        stop,
+        "closing unconfirmed",
+        LONGEST_SLEEP,
+        Some(bell),
+        |ctx| {
+            Box::pin(async move {
+                let timeout_ms = ctx.config.confirm_timeout.as_millis() as i64;
+                close_due(&ctx, timeout_ms).await?;
+                // A little after the earliest one is due.
+                let earliest = db::requests::earliest_done_at(&ctx.pool).await?;
+                Ok(earliest.map(|done_at| done_at + timeout_ms + 5))
+            })
+        },
+    )
+    .await
 }
 
 async fn close_due(ctx: &Ctx, timeout_ms: i64) -> Result<(), sqlx::Error> {

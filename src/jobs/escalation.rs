@@ -17,22 +17,15 @@ use crate::outbox::{Outgoing, Priority, enqueue};
 /// How often the job looks, at most; a manual clock in tests wakes it at once.
 const ROUND: Duration = Duration::from_secs(60);
 
-pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) {
-    loop {
-        if *stop.borrow() {
-            return;
-        }
-        let mut clock = ctx.clock.watch();
-        if let Err(e) = round(&ctx).await {
-            tracing::error!(error = %e, "escalation: round failed");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(ROUND) => {}
-            _ = clock.moved() => {}
-            _ = ctx.escalation_bell.wait() => {}
-            _ = stop.changed() => {}
-        }
-    }
+pub async fn run(ctx: Ctx, stop: watch::Receiver<bool>) {
+    let bell = ctx.escalation_bell.clone();
+    super::run_rounds(ctx, stop, "escalation", ROUND, Some(bell), |ctx| {
+        Box::pin(async move {
+            round(&ctx).await?;
+            Ok(None)
+        })
+    })
+    .await
 }
 
 fn ms(d: Duration) -> i64 {

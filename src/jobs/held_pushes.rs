@@ -12,29 +12,14 @@ use crate::db;
 /// How long the job sleeps at most; a manual clock in tests wakes it at once.
 const LONGEST_SLEEP: Duration = Duration::from_secs(60);
 
-pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) {
-    loop {
-        if *stop.borrow() {
-            return;
-        }
-        let mut clock = ctx.clock.watch();
-        if let Err(e) = release_due(&ctx).await {
-            tracing::error!(error = %e, "held pushes: cannot release");
-        }
-        let sleep = match db::duty::next_release(&ctx.pool).await {
-            Ok(Some(at)) => duty::until(&ctx, at).min(LONGEST_SLEEP),
-            Ok(None) => LONGEST_SLEEP,
-            Err(e) => {
-                tracing::error!(error = %e, "held pushes: cannot read the next due time");
-                LONGEST_SLEEP
-            }
-        };
-        tokio::select! {
-            _ = tokio::time::sleep(sleep) => {}
-            _ = clock.moved() => {}
-            _ = stop.changed() => {}
-        }
-    }
+pub async fn run(ctx: Ctx, stop: watch::Receiver<bool>) {
+    super::run_rounds(ctx, stop, "held pushes", LONGEST_SLEEP, None, |ctx| {
+        Box::pin(async move {
+            release_due(&ctx).await?;
+            db::duty::next_release(&ctx.pool).await
+        })
+    })
+    .await
 }
 
 async fn release_due(ctx: &Ctx) -> Result<(), sqlx::Error> {

@@ -11,29 +11,14 @@ use crate::db;
 
 const LONGEST_SLEEP: Duration = Duration::from_secs(60);
 
-pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) {
-    loop {
-        if *stop.borrow() {
-            return;
-        }
-        let mut clock = ctx.clock.watch();
-        if let Err(e) = round(&ctx).await {
-            tracing::error!(error = %e, "repeats: round failed");
-        }
-        let sleep = match db::duty::next_repeat_work(&ctx.pool).await {
-            Ok(Some(at)) => duty::until(&ctx, at).min(LONGEST_SLEEP),
-            Ok(None) => LONGEST_SLEEP,
-            Err(e) => {
-                tracing::error!(error = %e, "repeats: cannot read the next due time");
-                LONGEST_SLEEP
-            }
-        };
-        tokio::select! {
-            _ = tokio::time::sleep(sleep) => {}
-            _ = clock.moved() => {}
-            _ = stop.changed() => {}
-        }
-    }
+pub async fn run(ctx: Ctx, stop: watch::Receiver<bool>) {
+    super::run_rounds(ctx, stop, "weekly repeats", LONGEST_SLEEP, None, |ctx| {
+        Box::pin(async move {
+            round(&ctx).await?;
+            db::duty::next_repeat_work(&ctx.pool).await
+        })
+    })
+    .await
 }
 
 async fn round(ctx: &Ctx) -> Result<(), sqlx::Error> {
