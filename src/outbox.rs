@@ -156,16 +156,6 @@ impl Outgoing {
 
 /// Queues messages inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, out: &Outgoing) -> Result<(), sqlx::Error> {
-    enqueue_at(tx, out, None).await
-}
-
-/// Queues a message that must not be sent before `not_before` (ms since the epoch), e.g. a push
-/// held through a volunteer's quiet hours. `None` means now.
-pub async fn enqueue_at(
-    tx: &mut Tx,
-    out: &Outgoing,
-    not_before: Option<i64>,
-) -> Result<(), sqlx::Error> {
     let json = serde_json::to_string(&out.payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let request_id = request_of(&out.payload);
     db::outbox::insert(
@@ -175,7 +165,6 @@ pub async fn enqueue_at(
         out.payload.kind(),
         &json,
         request_id,
-        not_before,
     )
     .await
 }

@@ -22,7 +22,6 @@ pub async fn insert(
     kind: &str,
     payload_json: &str,
     request_id: Option<i64>,
-    not_before: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
     sqlx::query(
@@ -34,7 +33,7 @@ pub async fn insert(
     .bind(kind)
     .bind(payload_json)
     .bind(request_id)
-    .bind(not_before.unwrap_or(now))
+    .bind(now)
     .bind(now)
     .execute(&mut **tx)
     .await?;
