@@ -176,7 +176,7 @@ claimer-details = 🤝 <b>You took request #{ $id }</b> · { $category }
     
     When you have helped, tap «✅ Done». If you can't go after all, tap «↩️ Give back».
 claimer-phone = 📞 { $phone } ({ $name })
-claimer-no-phone = 💬 No phone given — write to { $link } in Telegram.
+claimer-no-phone = 💬 No phone given — write to the person through the bot: press «{ $button }» below.
 claimer-no-address = not given — ask when you call
 claimer-voice = 🎤 The voice message for request #{ $id }
 btn-mark-done = ✅ Done

@@ -119,14 +119,13 @@ pub fn claimer_details(
             "claimer-phone",
             &args![("phone", escape(phone)), ("name", escape(contact_name))],
         ),
-        None => {
-            let link = format!(
-                "<a href=\"tg://user?id={}\">{}</a>",
-                r.requester_id,
-                escape(requester_name)
-            );
-            i18n.f(lang, "claimer-no-phone", &args![("link", link)])
-        }
+        // Never a link to the person's Telegram profile: the relay promises that the volunteer
+        // sees neither their phone number nor their username.
+        None => i18n.f(
+            lang,
+            "claimer-no-phone",
+            &args![("button", i18n.t(lang, "btn-write-requester"))],
+        ),
     };
     let address = match r.address.as_deref().filter(|a| !a.is_empty()) {
         Some(a) => escape(a),
