@@ -118,15 +118,24 @@ pub async fn after_done(
     }
 }
 
-/// Notes earlier volunteers left about this requester, for the details of whoever takes one of
-/// their requests now ("" when there are none).
+/// The person a request helps: its requester, for whom, and the name given for someone else.
+fn about(row: &RequestRow) -> store::Person<'_> {
+    store::Person {
+        requester_id: row.requester_id,
+        for_whom: &row.for_whom,
+        beneficiary_name: row.beneficiary_name.as_deref(),
+    }
+}
+
+/// Notes earlier volunteers left about the person this request helps (not about everyone its
+/// requester asked for), for the details of whoever takes it now ("" when there are none).
 pub async fn notes_for_claimer(
     ctx: &Ctx,
     conn: &mut sqlx::SqliteConnection,
     lang: Lang,
     row: &RequestRow,
 ) -> Result<String, sqlx::Error> {
-    let notes = store::notes_about(conn, row.requester_id, row.id, NOTES_SHOWN).await?;
+    let notes = store::notes_about(conn, &about(row), row.id, NOTES_SHOWN).await?;
     if notes.is_empty() {
         return Ok(String::new());
     }
@@ -482,7 +491,7 @@ async fn save_note(ctx: &Ctx, person: &Person, id: i64, note: &str) -> HandlerRe
         drop(tx);
         return not_yours(ctx, person, id).await;
     };
-    store::add_note(&mut tx, now, row.requester_id, id, person.id, note).await?;
+    store::add_note(&mut tx, now, &about(&row), id, person.id, note).await?;
     let saved = ctx.t(person.lang, "aftercare-note-saved");
     let (text, markup) = ask(ctx, person.lang, id, AfterStep::Worried, Some(saved));
     db::dialogues::save(&mut tx, person.id, &state(id, AfterStep::Worried, None)).await?;

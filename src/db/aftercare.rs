@@ -211,19 +211,29 @@ pub async fn due_for_lead(
 
 // ---- notes and concerns -------------------------------------------------------------------------
 
+/// Whom a note is about: the person helped (see migration 0012).
+pub struct Person<'a> {
+    pub requester_id: i64,
+    pub for_whom: &'a str,
+    pub beneficiary_name: Option<&'a str>,
+}
+
 pub async fn add_note(
     tx: &mut Tx,
     now: i64,
-    requester: i64,
+    about: &Person<'_>,
     request_id: i64,
     volunteer: i64,
     note: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO visit_notes (requester_id, request_id, volunteer_id, note, created_at)
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO visit_notes (requester_id, for_whom, beneficiary_name, request_id, volunteer_id,
+             note, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(requester)
+    .bind(about.requester_id)
+    .bind(about.for_whom)
+    .bind(about.beneficiary_name)
     .bind(request_id)
     .bind(volunteer)
     .bind(note)
@@ -233,18 +243,21 @@ pub async fn add_note(
     event(tx, now, request_id, volunteer, kind::NOTE, None).await
 }
 
-/// The latest notes left about this requester on their other requests, newest first.
+/// The latest notes left about this person helped on their other requests, newest first.
 pub async fn notes_about(
     conn: &mut SqliteConnection,
-    requester: i64,
+    about: &Person<'_>,
     except_request: i64,
     limit: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT note FROM visit_notes WHERE requester_id = ? AND request_id <> ?
+        "SELECT note FROM visit_notes
+         WHERE requester_id = ? AND for_whom = ? AND beneficiary_name IS ? AND request_id <> ?
          ORDER BY id DESC LIMIT ?",
     )
-    .bind(requester)
+    .bind(about.requester_id)
+    .bind(about.for_whom)
+    .bind(about.beneficiary_name)
     .bind(except_request)
     .bind(limit)
     .fetch_all(conn)

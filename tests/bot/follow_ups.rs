@@ -78,3 +78,66 @@ async fn a_request_without_a_phone_gives_the_claimer_the_write_button_never_a_pr
     }
     app.stop().await;
 }
+
+/// The volunteer presses Done on the details and leaves a note (English), then all is well.
+async fn done_with_note(v: &TestUser, details: &crate::support::SentMessage, id: i64, note: &str) {
+    v.press(details, &format!("d:{id}")).await;
+    v.expect_text("Did you spend your own money").await;
+    v.send_text("⏭ Skip").await;
+    v.expect_text("A note for the next volunteer").await;
+    v.send_text(note).await;
+    v.expect_text("the next volunteer will see your note").await;
+    v.send_text("✅ All is well").await;
+    v.expect_text("Thank you for your help").await;
+}
+
+#[tokio::test]
+async fn notes_about_one_person_helped_do_not_reach_the_claimer_for_another_person_of_the_same_requester()
+ {
+    let app = TestApp::spawn().await;
+    let anna = seed_volunteer(&app, 501, "Anna", "en", PSKOV, &["groceries"]).await;
+    let boris = seed_volunteer(&app, 502, "Борис", "ru", PSKOV, &["groceries"]).await;
+    let maria = app.user(101, "Maria", "en");
+    let mother = Ask {
+        for_other: Some("Mother"),
+        ..Ask::default()
+    };
+    let first = ask_for_help(&maria, &mother).await;
+    let push = expect_push(&anna, first).await;
+    let details = take(&anna, &push, first).await;
+    done_with_note(&anna, &details, first, "Mother: lift broken, ring twice").await;
+
+    // For the neighbour, and for Maria herself: not a word about her mother.
+    let neighbour = ask_for_help(
+        &maria,
+        &Ask {
+            for_other: Some("Neighbour"),
+            ..Ask::default()
+        },
+    )
+    .await;
+    let herself = ask_for_help(&maria, &Ask::default()).await;
+    // For her mother again: the note is there, in Russian for Boris.
+    let again = ask_for_help(&maria, &mother).await;
+    let mut pushes = vec![];
+    for id in [neighbour, herself, again] {
+        pushes.push(expect_push(&boris, id).await);
+    }
+    for ((id, shown), push) in [(neighbour, false), (herself, false), (again, true)]
+        .into_iter()
+        .zip(pushes)
+    {
+        boris.press(&push, &format!("c:{id}")).await;
+        let details = boris.expect_text(&format!("Вы взяли заявку №{id} ·")).await;
+        assert_eq!(
+            details.text.contains("Заметки с прошлых визитов")
+                && details.text.contains("Mother: lift broken"),
+            shown,
+            "request {id}: {}",
+            details.text
+        );
+        assert_eq!(details.text.contains("lift broken"), shown, "{}", details.text);
+    }
+
+    app.stop().await;
+}
