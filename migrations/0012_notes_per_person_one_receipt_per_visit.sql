@@ -12,3 +12,11 @@ SET for_whom = COALESCE((SELECT h.for_whom FROM help_requests h WHERE h.id = vis
 DROP INDEX visit_notes_by_requester;
 CREATE INDEX visit_notes_by_person ON visit_notes (requester_id, for_whom, beneficiary_name, id);
 
+-- One receipt per visit: the club must never repay the same volunteer twice for one request.
+-- Receipts were not released before this migration; a later duplicate of a pair is dropped, the
+-- first one (which the requester was asked about first) stays.
+DELETE FROM receipts
+WHERE EXISTS (SELECT 1 FROM receipts r
+              WHERE r.request_id = receipts.request_id AND r.volunteer_id = receipts.volunteer_id
+                AND r.id < receipts.id);
+CREATE UNIQUE INDEX receipts_one_per_visit ON receipts (request_id, volunteer_id);

@@ -28,6 +28,7 @@ aftercare-need-amount = Please type the amount as a number, for example 350 or 3
 aftercare-amount-bounds = The amount must be more than 0 and at most { $max }.
 aftercare-need-photo = Please send a photo of the receipt — or tap «⏭ Skip».
 aftercare-receipt-saved = 🧾 Saved: { $amount }. We asked the person to confirm it, and the club's coordinators will repay you.
+aftercare-receipt-already = 🧾 The amount for request #{ $id } is already recorded: { $amount }. Thank you — the club's coordinators will repay you.
 aftercare-note-saved = 📝 Thank you — the next volunteer will see your note.
 aftercare-thanks = 🙏 Thank you for your help with request #{ $id }!
 aftercare-stopped = Fine. Anything you already sent about request #{ $id } is kept.

@@ -385,7 +385,7 @@ async fn save_receipt(
         drop(tx);
         return not_yours(ctx, person, id).await;
     };
-    let receipt = store::add_receipt(
+    let added = store::add_receipt(
         &mut tx,
         now,
         &store::NewReceipt {
@@ -398,6 +398,15 @@ async fn save_receipt(
         },
     )
     .await?;
+    let Some(receipt) = added else {
+        // Already recorded for this visit (a second "🧾 Receipt, note…"): nothing is added.
+        let before = already_recorded(ctx, &mut tx, person, id).await?;
+        let (text, markup) = ask(ctx, person.lang, id, AfterStep::Note, before);
+        db::dialogues::save(&mut tx, person.id, &state(id, AfterStep::Note, None)).await?;
+        enqueue(&mut tx, &ctx.reply(person, text, Some(markup))).await?;
+        ctx.doorbell.commit(tx).await?;
+        return Ok(());
+    };
 
     let requester_lang = notify::lang_of(&mut tx, row.requester_id).await?;
     let question = ctx.i18n.f(
@@ -471,6 +480,25 @@ async fn save_receipt(
     ctx.doorbell.commit(tx).await?;
     tracing::info!(request = id, receipt, "receipt recorded");
     Ok(())
+}
+
+/// "The amount for request №N is already recorded", when this volunteer has a receipt for it.
+async fn already_recorded(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    person: &Person,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    Ok(store::receipt_of(tx, id, person.id).await?.map(|r| {
+        ctx.i18n.f(
+            person.lang,
+            "aftercare-receipt-already",
+            &args![
+                ("id", id),
+                ("amount", amount_text(person.lang, r.amount_minor))
+            ],
+        )
+    }))
 }
 
 fn repaid_button(ctx: &Ctx, lang: Lang, receipt: i64, minor: i64) -> InlineKeyboardMarkup {
@@ -714,7 +742,17 @@ async fn enter(
             .await;
         return Ok(());
     }
-    let (text, markup) = ask(ctx, person.lang, id, step, None);
+    let (mut step, mut before) = (step, None);
+    if step == AfterStep::Amount {
+        // "🧾 Receipt, note…" is used once: its button goes, and an amount already recorded for
+        // this visit is not asked for again.
+        lifecycle::clear_pressed(&mut tx, q).await?;
+        before = already_recorded(ctx, &mut tx, person, id).await?;
+        if before.is_some() {
+            step = AfterStep::Note;
+        }
+    }
+    let (text, markup) = ask(ctx, person.lang, id, step, before);
     db::dialogues::save(&mut tx, person.id, &state(id, step, None)).await?;
     enqueue(&mut tx, &ctx.reply(person, text, Some(markup))).await?;
     ctx.doorbell.commit(tx).await?;

@@ -69,11 +69,18 @@ pub struct NewReceipt<'a> {
     pub photo_file_id: Option<&'a str>,
 }
 
-pub async fn add_receipt(tx: &mut Tx, now: i64, r: &NewReceipt<'_>) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query_scalar(
+/// Records a receipt; `None` when this volunteer already has one for this request (one per visit,
+/// so the club never repays twice).
+pub async fn add_receipt(
+    tx: &mut Tx,
+    now: i64,
+    r: &NewReceipt<'_>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO receipts (request_id, requester_id, volunteer_id, region_id, amount_minor,
              photo_file_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (request_id, volunteer_id) DO NOTHING RETURNING id",
     )
     .bind(r.request_id)
     .bind(r.requester_id)
@@ -82,18 +89,37 @@ pub async fn add_receipt(tx: &mut Tx, now: i64, r: &NewReceipt<'_>) -> Result<i6
     .bind(r.amount_minor)
     .bind(r.photo_file_id)
     .bind(now)
-    .fetch_one(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    event(
-        tx,
-        now,
-        r.request_id,
-        r.volunteer_id,
-        kind::RECEIPT,
-        Some(&r.amount_minor.to_string()),
-    )
-    .await?;
+    if id.is_some() {
+        event(
+            tx,
+            now,
+            r.request_id,
+            r.volunteer_id,
+            kind::RECEIPT,
+            Some(&r.amount_minor.to_string()),
+        )
+        .await?;
+    }
     Ok(id)
+}
+
+/// The receipt this volunteer recorded for this request, if any.
+pub async fn receipt_of(
+    tx: &mut Tx,
+    request_id: i64,
+    volunteer: i64,
+) -> Result<Option<Receipt>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        receipt_columns!(),
+        " FROM receipts WHERE request_id = ? AND volunteer_id = ?"
+    ))
+    .bind(request_id)
+    .bind(volunteer)
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 pub async fn receipt(tx: &mut Tx, id: i64) -> Result<Option<Receipt>, sqlx::Error> {

@@ -141,3 +141,79 @@ async fn notes_about_one_person_helped_do_not_reach_the_claimer_for_another_pers
 
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_later_receipt_button_is_used_once_and_a_second_press_records_no_second_receipt() {
+    let app = TestApp::spawn().await;
+    let anna = seed_volunteer(&app, 501, "Anna", "en", PSKOV, &["groceries"]).await;
+    let boris = seed_volunteer(&app, 502, "Борис", "ru", PSKOV, &["groceries"]).await;
+    let maria = app.user(101, "Maria", "en");
+
+    for (v, done_text, cancelled, amount, again) in [
+        (
+            &anna,
+            "When you have a moment",
+            "Cancelled",
+            "Did you spend your own money",
+            "The amount for request #",
+        ),
+        (
+            &boris,
+            "Когда будет минутка",
+            "Отменено",
+            "Вы потратили свои деньги",
+            "Сумма по заявке №",
+        ),
+    ] {
+        let id = ask_for_help(&maria, &Ask::default()).await;
+        let push = expect_push(v, id).await;
+        v.press(&push, &format!("c:{id}")).await;
+        let details = v.expect_text(&format!("{id} ·")).await;
+        // In the middle of asking for help herself: the questions wait behind a button.
+        let (need, cancel) = if v.id == 501 {
+            ("🆘 I need help", "❌ Cancel")
+        } else {
+            ("🆘 Мне нужна помощь", "❌ Отмена")
+        };
+        v.send_text(need).await;
+        v.next_message().await;
+        v.press(&details, &format!("d:{id}")).await;
+        let later = v.expect_text(done_text).await;
+        assert_eq!(
+            later.inline_buttons().first().map(|(_, d)| d.clone()),
+            Some(format!("qa:{id}"))
+        );
+        v.send_text(cancel).await;
+        v.expect_text(cancelled).await;
+
+        v.press(&later, &format!("qa:{id}")).await;
+        v.expect_text(amount).await;
+        assert!(
+            v.all_messages().iter().any(|m| m.is_edit()
+                && m.message_id == later.message_id
+                && m.inline_buttons().is_empty()),
+            "the pressed button goes: {}",
+            v.all_messages().iter().map(|m| m.describe()).collect::<Vec<_>>().join("\n")
+        );
+        v.send_text("350").await;
+        v.next_message().await; // the photo question
+        v.send_text(if v.id == 501 { "⏭ Skip" } else { "⏭ Пропустить" })
+            .await;
+        v.next_message().await; // saved; the note question
+
+        // The old message pressed again: the amount is not asked for, nothing more is recorded.
+        v.press(&later, &format!("qa:{id}")).await;
+        let answer = v.expect_text(again).await;
+        assert!(answer.text.contains("350"), "{}", answer.text);
+        v.send_text("400").await;
+        v.next_message().await;
+        let receipts: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM receipts WHERE request_id = ?")
+                .bind(id)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        assert_eq!(receipts, 1, "request {id}");
+    }
+    app.stop().await;
+}
