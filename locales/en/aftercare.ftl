@@ -81,6 +81,7 @@ voice-ask-region = 🎤 I heard you. Which region are you in? Type part of its n
 voice-heard-again = 🎤 Got it, we will pass on this newest message.
 voice-ask-phone = 📞 A phone number for the volunteer to call you? Only the volunteer who takes the request will see it.
 voice-posted = ✅ Request #{ $id } is posted. Volunteers of { $region } will hear your voice message. We will write here as soon as one of them takes it.
+voice-posted-nobody = ✅ Request #{ $id } is saved. There are no volunteers in { $region } yet who could hear it. A coordinator of the club will listen to your voice message and pass it on; we will write here as soon as someone takes it.
 voice-request-lead = 🎤 New voice-only request #{ $id } in { $region }. Choose its kind of help, so the right volunteers see it:
 voice-category-ask = 🏷 Kind of help for request #{ $id }:
 voice-category-set = 🏷 Request #{ $id }: kind of help set to { $category }.

@@ -23,7 +23,7 @@ use crate::domain::text::{BoundedText, TextError};
 use crate::domain::{Beneficiary, Category, ForWhom, Phone, Status, Urgency};
 use crate::error::HandlerResult;
 use crate::i18n::Lang;
-use crate::outbox::{Outgoing, Priority, enqueue};
+use crate::outbox::{Outgoing, Payload, Priority, enqueue};
 
 /// What a lead may type for people while intake is paused, in characters.
 pub const PAUSE_MESSAGE_MAX: usize = 500;
@@ -491,12 +491,38 @@ async fn submit(
     store::mark_voice_request(&mut tx, row.id).await?;
     let fanout = notify::fan_out(ctx, &mut tx, &row, &[person.id]).await?;
     let pushed = fanout.now + fanout.held;
+    // The leads hear the message itself first: it is all there is to tell its kind of help by.
+    if let Some(file_id) = &row.voice_file_id {
+        for lead in super::lead::watchers(ctx, &mut tx, region).await? {
+            let lang = notify::lang_of(&mut tx, lead).await?;
+            let caption = ctx.i18n.f(lang, "claimer-voice", &args![("id", row.id)]);
+            let voice = Payload::Voice {
+                file_id: file_id.clone(),
+                caption: Some(caption),
+            };
+            enqueue(
+                &mut tx,
+                &Outgoing {
+                    chat_id: lead,
+                    priority: Priority::Reply,
+                    payload: voice,
+                },
+            )
+            .await?;
+        }
+    }
     let buttons = |lang: Lang| category_buttons(ctx, lang, row.id);
     super::lead::alert_leads(ctx, &mut tx, &row, "voice-request-lead", 0, Some(&buttons)).await?;
     let region_name = escape(&render::region(&ctx.regions, person.lang, region));
-    // Like a typed request: at night the person hears when the volunteers will see it.
+    // Like a typed request: at night the person hears when the volunteers will see it, and with
+    // no volunteer to hear it, that a coordinator will listen and pass it on.
     let text = match (fanout.now, fanout.first_release) {
         (0, Some(at)) => super::duty::posted_at_night(ctx, person.lang, &row, &region_name, at),
+        (0, None) => ctx.i18n.f(
+            person.lang,
+            "voice-posted-nobody",
+            &args![("id", row.id), ("region", region_name)],
+        ),
         _ => ctx.i18n.f(
             person.lang,
             "voice-posted",

@@ -217,3 +217,73 @@ async fn the_later_receipt_button_is_used_once_and_a_second_press_records_no_sec
     }
     app.stop().await;
 }
+
+/// A club lead appointed now: no missed morning digest is owed to them.
+async fn lead(app: &TestApp, id: i64, name: &str, lang: &str, region: i64) -> TestUser {
+    let user = seed_lead(app, id, name, lang, region).await;
+    sqlx::query("UPDATE leads SET appointed_at = ? WHERE user_id = ?")
+        .bind(app.clock.now_ms())
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    user
+}
+
+#[tokio::test]
+async fn the_leads_hear_a_quick_voice_request_and_with_nobody_to_hear_it_the_person_is_told_so() {
+    let app = TestApp::spawn().await;
+    let vera = lead(&app, 900, "Vera", "en", PSKOV).await;
+    let lev = lead(&app, 901, "Лев", "ru", PSKOV).await;
+    // Nobody helps with "other" in Pskov Oblast.
+    let _boris = seed_volunteer(&app, 502, "Boris", "en", PSKOV, &["groceries"]).await;
+    let nina = app.user(103, "Нина", "ru");
+    let mike = app.user(104, "Mike", "en");
+
+    nina.send_voice("voice-nina").await;
+    nina.expect_text("В каком вы регионе?").await;
+    nina.send_text("псков").await;
+    nina.expect_text("По какому номеру").await;
+    nina.send_text("⏭ Пропустить").await;
+    let posted = nina.expect_text("Заявка №").await;
+    let id = request_number(&posted.text);
+    assert!(
+        posted.text.contains("сохранена")
+            && posted.text.contains("Координатор клуба прослушает ваше голосовое сообщение")
+            && !posted.text.contains("услышат ваше"),
+        "{}",
+        posted.text
+    );
+
+    mike.send_voice("voice-mike").await;
+    mike.expect_text("Which region are you in?").await;
+    mike.send_text("pskov").await;
+    mike.expect_text("A phone number").await;
+    mike.send_text("⏭ Skip").await;
+    let posted = mike.expect_text("Request #").await;
+    let second = request_number(&posted.text);
+    assert!(
+        posted.text.contains("is saved")
+            && posted.text.contains("A coordinator of the club will listen to your voice message")
+            && !posted.text.contains("will hear"),
+        "{}",
+        posted.text
+    );
+
+    for (l, request, file, caption, alert) in [
+        (&vera, id, "voice-nina", format!("The voice message for request #{id}"), format!("New voice-only request #{id}")),
+        (&lev, id, "voice-nina", format!("Голосовое сообщение к заявке №{id}"), format!("№{id}")),
+        (&vera, second, "voice-mike", format!("The voice message for request #{second}"), format!("New voice-only request #{second}")),
+    ] {
+        let voice = l.expect_text(&caption).await;
+        assert_eq!(voice.method, "sendvoice", "{}", voice.describe());
+        assert_eq!(voice.voice_file_id().as_deref(), Some(file));
+        // Then the alert with the buttons for its kind of help.
+        let next = l.next_message().await;
+        assert!(next.text.contains(&alert), "{}", next.describe());
+        assert!(next.has_button("Groceries") || next.has_button("Продукты"), "{}", next.describe());
+        assert!(next.at >= voice.at);
+        let _ = request;
+    }
+    app.stop().await;
+}
