@@ -15,6 +15,7 @@ use teloxide::utils::html::escape;
 use super::callbacks::Cb;
 use super::keyboards::{self, inline, inline_markup, nav_row, reply};
 use super::regions::{self, Picked};
+use super::requester::Refusal;
 use super::state::{RegionPicker, State, VoiceStep};
 use super::{Ctx, Next, Person, lifecycle, notify, render};
 use crate::args;
@@ -37,19 +38,24 @@ pub async fn paused_notice(
     let Some(region) = region else {
         return Ok(None);
     };
-    Ok(store::pause_message(&ctx.pool, region).await?.map(|m| {
-        ctx.i18n.f(
-            lang,
-            "intake-paused-requester",
-            &args![
-                (
-                    "region",
-                    escape(&render::region(&ctx.regions, lang, region))
-                ),
-                ("message", escape(&m)),
-            ],
-        )
-    }))
+    Ok(store::pause_message(&ctx.pool, region)
+        .await?
+        .map(|m| pause_text(ctx, lang, region, &m)))
+}
+
+/// What a requester reads while the region's intake is paused.
+pub fn pause_text(ctx: &Ctx, lang: Lang, region: i64, message: &str) -> String {
+    ctx.i18n.f(
+        lang,
+        "intake-paused-requester",
+        &args![
+            (
+                "region",
+                escape(&render::region(&ctx.regions, lang, region))
+            ),
+            ("message", escape(message)),
+        ],
+    )
 }
 
 async fn may_act(
@@ -441,29 +447,6 @@ async fn submit(
     region: i64,
     phone: Option<String>,
 ) -> HandlerResult {
-    if let Some(notice) = paused_notice(ctx, person.lang, Some(region)).await? {
-        let picker = RegionPicker::default();
-        let (text, markup) = voice_ask(ctx, person.lang, VoiceStep::Region, &picker, Some(notice));
-        let next = Next::Set(Box::new(State::VoiceRequest {
-            file_id,
-            step: VoiceStep::Region,
-            region_id: None,
-            picker,
-        }));
-        return ctx
-            .respond(person.id, next, vec![ctx.reply(person, text, Some(markup))])
-            .await;
-    }
-    if let Some(text) = super::requester::too_many_open(ctx, person).await? {
-        let menu = ctx.main_menu(person).await?;
-        return ctx
-            .respond(
-                person.id,
-                Next::Clear,
-                vec![ctx.reply(person, text, Some(menu))],
-            )
-            .await;
-    }
     let today = ctx
         .regions
         .get(region)
@@ -487,6 +470,35 @@ async fn submit(
     };
     let menu = ctx.main_menu(person).await?;
     let mut tx = ctx.begin().await?;
+    // The limit and the pause, read in the transaction that creates the request.
+    match super::requester::refusal_in(ctx, &mut tx, person, region).await? {
+        None => {}
+        Some(Refusal::TooMany(text)) => {
+            drop(tx);
+            return ctx
+                .respond(
+                    person.id,
+                    Next::Clear,
+                    vec![ctx.reply(person, text, Some(menu))],
+                )
+                .await;
+        }
+        Some(Refusal::Paused(notice)) => {
+            drop(tx);
+            let picker = RegionPicker::default();
+            let (text, markup) =
+                voice_ask(ctx, person.lang, VoiceStep::Region, &picker, Some(notice));
+            let next = Next::Set(Box::new(State::VoiceRequest {
+                file_id: new.voice_file_id.unwrap_or_default(),
+                step: VoiceStep::Region,
+                region_id: None,
+                picker,
+            }));
+            return ctx
+                .respond(person.id, next, vec![ctx.reply(person, text, Some(markup))])
+                .await;
+        }
+    }
     let row = db::requests::create(&mut tx, ctx.clock.now_ms(), &new).await?;
     store::mark_voice_request(&mut tx, row.id).await?;
     let fanout = notify::fan_out(ctx, &mut tx, &row, &[person.id]).await?;

@@ -287,3 +287,70 @@ async fn the_leads_hear_a_quick_voice_request_and_with_nobody_to_hear_it_the_per
     }
     app.stop().await;
 }
+
+/// Maria (English) fills in a whole request and stops at its summary.
+async fn up_to_the_summary(maria: &TestUser) {
+    maria.send_text("🆘 I need help").await;
+    for (expect, answer) in [
+        ("Who needs help?", "🙋 Me"),
+        ("describes", "👵 Elderly person"),
+        ("Which region?", "pskov"),
+        ("What kind of help", "🛒 Groceries"),
+        ("What exactly is needed?", "Bread and milk"),
+        ("Which town or village?", "Pskov"),
+        ("Street, house and flat?", "Lenina 5"),
+        ("When is help needed?", "Today"),
+        ("A phone number", "⏭ Skip"),
+    ] {
+        maria.expect_text(expect).await;
+        maria.send_text(answer).await;
+    }
+    maria.expect_text("Please check your request").await;
+}
+
+/// While the test holds the database's write gate, `send` is handled up to the write that would
+/// create the request; then the lead's pause lands first.
+async fn pause_lands_first(app: &TestApp, send: impl std::future::Future<Output = i64>) {
+    let mut gate = mutual_aid_bot::db::begin_write(&app.db).await.unwrap();
+    send.await;
+    // The bot reads everything it checks before writing, then waits for the gate.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    sqlx::query(
+        "INSERT INTO intake_pauses (region_id, message, paused_by, paused_at)
+         VALUES (?, 'Call 8-800-000', 900, 0)",
+    )
+    .bind(PSKOV)
+    .execute(&mut *gate)
+    .await
+    .unwrap();
+    gate.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_intake_pause_that_lands_just_before_the_request_is_written_stops_it() {
+    let app = TestApp::spawn().await;
+    let _vera = lead(&app, 900, "Vera", "en", PSKOV).await;
+    let _anna = seed_volunteer(&app, 501, "Anna", "en", PSKOV, &["groceries", "other"]).await;
+    let maria = app.user(101, "Maria", "en");
+    let nina = app.user(103, "Нина", "ru");
+
+    up_to_the_summary(&maria).await;
+    pause_lands_first(&app, maria.send_text("✅ Send the request")).await;
+    let told = maria.expect_text("Call 8-800-000").await;
+    assert!(told.text.contains("Pskov Oblast"), "{}", told.text);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM help_requests").await, 0);
+    sqlx::query("DELETE FROM intake_pauses")
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    nina.send_voice("voice-nina").await;
+    nina.expect_text("В каком вы регионе?").await;
+    nina.send_text("псков").await;
+    nina.expect_text("По какому номеру").await;
+    pause_lands_first(&app, nina.send_text("⏭ Пропустить")).await;
+    let told = nina.expect_text("Call 8-800-000").await;
+    assert!(told.text.contains("Псковская область"), "{}", told.text);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM help_requests").await, 0);
+    app.stop().await;
+}
