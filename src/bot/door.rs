@@ -289,7 +289,15 @@ pub async fn on_my_way(
     let name = db::volunteers::display_name(&mut tx, person.id)
         .await?
         .unwrap_or_else(|| person.first_name.clone());
-    let word = db::door::code_word(&mut tx, id).await?.unwrap_or_default();
+    // A request taken before code words existed has none: it gets one now, for both sides.
+    let (word, fresh) = match db::door::code_word(&mut tx, id).await? {
+        Some(word) => (word, false),
+        None => {
+            new_code_word(&mut tx, &row).await?;
+            let word = db::door::code_word(&mut tx, id).await?.unwrap_or_default();
+            (word, true)
+        }
+    };
     let lang = notify::lang_of(&mut tx, row.requester_id).await?;
     let text = ctx.i18n.f(
         lang,
@@ -298,7 +306,7 @@ pub async fn on_my_way(
             ("id", id),
             ("name", escape(&name)),
             ("when", when_text(ctx, lang, &row, eta)),
-            ("word", word)
+            ("word", word.clone())
         ],
     );
     let write = inline_markup(vec![vec![(
@@ -323,11 +331,19 @@ pub async fn on_my_way(
     })
     .await?;
     clear_pressed(&mut tx, q).await?;
-    let ok = ctx.i18n.f(
+    let mut ok = ctx.i18n.f(
         person.lang,
         "door-on-way-ok",
         &args![("id", id), ("when", when_text(ctx, person.lang, &row, eta))],
     );
+    if fresh {
+        let code = ctx.i18n.f(
+            person.lang,
+            "door-code-volunteer",
+            &args![("id", id), ("word", word)],
+        );
+        ok = format!("{ok}\n\n{code}");
+    }
     enqueue(&mut tx, &ctx.reply(person, ok, None)).await?;
     ctx.doorbell.commit(tx).await?;
     tracing::info!(request = id, eta = eta.code(), "volunteer on the way");

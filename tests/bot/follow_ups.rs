@@ -354,3 +354,48 @@ async fn an_intake_pause_that_lands_just_before_the_request_is_written_stops_it(
     assert_eq!(count(&app, "SELECT COUNT(*) FROM help_requests").await, 0);
     app.stop().await;
 }
+
+async fn code_word(app: &TestApp, id: i64) -> Option<String> {
+    sqlx::query_scalar("SELECT code_word FROM help_requests WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn on_my_way_for_a_request_without_a_code_word_gives_both_sides_a_new_one() {
+    let app = TestApp::spawn().await;
+    let oleg = seed_volunteer(&app, 502, "Олег", "ru", PSKOV, &["groceries"]).await;
+    let maria = app.user(101, "Maria", "en");
+    let id = ask_for_help(&maria, &Ask::default()).await;
+    let push = expect_push(&oleg, id).await;
+    oleg.press(&push, &format!("c:{id}")).await;
+    let details = oleg.expect_text(&format!("Вы взяли заявку №{id} ·")).await;
+    maria.expect_text("Code word for request").await;
+    // Taken before code words existed.
+    sqlx::query("UPDATE help_requests SET code_word = NULL WHERE id = ?")
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    oleg.press(&details, &format!("w:{id}")).await;
+    let when = oleg.expect_text("Когда вы будете на месте").await;
+    oleg.press(&when, &format!("wt:{id}:1")).await;
+    let told = maria.expect_text("is on the way to you").await;
+    let word = code_word(&app, id).await.expect("a new code word");
+    assert!(!word.is_empty());
+    assert!(
+        !told.html.contains("<b></b>") && told.html.contains(&format!("<b>{word}</b>")),
+        "{}",
+        told.html
+    );
+    let ok = oleg.expect_text("Мы сообщили человеку").await;
+    assert!(
+        ok.html.contains(&format!("Кодовое слово для заявки №{id}: <b>{word}</b>")),
+        "{}",
+        ok.html
+    );
+    app.stop().await;
+}
