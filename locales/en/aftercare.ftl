@@ -38,7 +38,7 @@ aftercare-notes-header = 📝 <b>Notes from earlier visits:</b>
 
 ## The requester confirms the amount
 
-aftercare-receipt-ask = 🧾 The volunteer says they spent { $amount } on request #{ $id }. Is that right?
+aftercare-receipt-ask = 🧾 The volunteer says they spent { $amount } on request #{ $id }. You don't need to pay anything — the club repays the volunteer. Is the amount right?
 aftercare-receipt-thanks = 🙏 Thank you for confirming.
 aftercare-receipt-disputed = Thank you for telling us. The club's coordinators will look into it.
 
@@ -78,7 +78,7 @@ intake-resumed-other-lead = ▶️ { $name } resumed new requests in { $region }
 ## Quick voice request
 
 voice-ask-region = 🎤 I heard you. Which region are you in? Type part of its name or choose below.
-voice-heard-again = 🎤 Got it, we will pass on this newest message.
+voice-heard-again = Got it, we will take your latest message.
 voice-ask-phone = 📞 A phone number for the volunteer to call you? Only the volunteer who takes the request will see it.
 voice-posted = ✅ Request #{ $id } is posted. Volunteers of { $region } will hear your voice message. We will write here as soon as one of them takes it.
 voice-posted-nobody = ✅ Request #{ $id } is saved. There are no volunteers in { $region } yet who could hear it. A coordinator of the club will listen to your voice message and pass it on; we will write here as soon as someone takes it.

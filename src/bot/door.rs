@@ -299,12 +299,26 @@ pub async fn on_my_way(
         }
     };
     let lang = notify::lang_of(&mut tx, row.requester_id).await?;
+    // "Later today" is not "on the way"; a request for someone else names whom the volunteer
+    // is going to.
+    let later = eta.arrival(ctx.clock.now()).is_none();
+    let person_helped = match (&row.beneficiary_name, row.for_whom()) {
+        (Some(name), ForWhom::Other) => Some(escape(name)),
+        _ => None,
+    };
+    let key = match (person_helped.is_some(), later) {
+        (false, false) => "door-on-way-requester",
+        (false, true) => "door-on-way-requester-later",
+        (true, false) => "door-on-way-author",
+        (true, true) => "door-on-way-author-later",
+    };
     let text = ctx.i18n.f(
         lang,
-        "door-on-way-requester",
+        key,
         &args![
             ("id", id),
             ("name", escape(&name)),
+            ("person", person_helped.unwrap_or_default()),
             ("when", when_text(ctx, lang, &row, eta)),
             ("word", word.clone())
         ],
@@ -319,9 +333,14 @@ pub async fn on_my_way(
     )
     .await?;
     tell_followers(ctx, &mut tx, &row, |lang, name| {
+        let key = if later {
+            "door-follow-on-way-later"
+        } else {
+            "door-follow-on-way"
+        };
         ctx.i18n.f(
             lang,
-            "door-follow-on-way",
+            key,
             &args![
                 ("id", id),
                 ("name", name),

@@ -399,3 +399,58 @@ async fn on_my_way_for_a_request_without_a_code_word_gives_both_sides_a_new_one(
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn later_today_is_not_on_the_way_the_author_hears_whom_and_the_requester_pays_nothing() {
+    let app = TestApp::spawn().await;
+    let oleg = seed_volunteer(&app, 502, "Олег", "ru", PSKOV, &["groceries"]).await;
+    let boris = seed_volunteer(&app, 503, "Boris", "en", PSKOV, &["other"]).await;
+    let olga = app.user(102, "Olga", "en");
+    let nina = app.user(103, "Нина", "ru");
+
+    // Olga asks for her mother; Oleg will come later today.
+    let id = ask_for_help(
+        &olga,
+        &Ask {
+            for_other: Some("Mother"),
+            ..Ask::default()
+        },
+    )
+    .await;
+    let push = expect_push(&oleg, id).await;
+    oleg.press(&push, &format!("c:{id}")).await;
+    let details = oleg.expect_text(&format!("Вы взяли заявку №{id} ·")).await;
+    oleg.press(&details, &format!("w:{id}")).await;
+    let when = oleg.expect_text("Когда вы будете на месте").await;
+    oleg.press(&when, &format!("wt:{id}:3")).await;
+    let told = olga
+        .expect_text(&format!("Volunteer Олег will come to Mother later today (request #{id})"))
+        .await;
+    assert!(!told.text.contains("on the way"), "{}", told.text);
+
+    // Nina asks by voice; Boris will come later today, then records what he spent.
+    let voiced = voice_request_without_phone(&nina, "voice-nina").await;
+    let push = expect_push(&boris, voiced).await;
+    let details = take(&boris, &push, voiced).await;
+    boris.press(&details, &format!("w:{voiced}")).await;
+    let when = boris.expect_text("When will you be there").await;
+    boris.press(&when, &format!("wt:{voiced}:3")).await;
+    let told = nina
+        .expect_text(&format!("Волонтёр Boris придёт к вам сегодня, позже (заявка №{voiced})"))
+        .await;
+    assert!(!told.text.contains("в пути"), "{}", told.text);
+
+    boris.press(&details, &format!("d:{voiced}")).await;
+    boris.expect_text("Did you spend your own money").await;
+    boris.send_text("350").await;
+    boris.expect_text("Send a photo of the receipt").await;
+    boris.send_text("⏭ Skip").await;
+    let ask = nina.expect_text("Волонтёр говорит, что потратил(а) 350").await;
+    assert!(
+        ask.text
+            .contains("Вам ничего платить не нужно — эти деньги волонтёру вернёт клуб"),
+        "{}",
+        ask.text
+    );
+    app.stop().await;
+}
