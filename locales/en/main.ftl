@@ -151,7 +151,7 @@ push-text = 🆘 <b>Request #{ $id }</b> · { $category }
     { $details }
 push-voice-only = 🎤 A voice message — you will get it when you take the request.
 btn-claim = 🤝 Take it
-push-taken = ✅ Request #{ $id } ({ $category }, { $settlement }) has been taken by a volunteer. Thank you!
+push-taken = ✅ Request #{ $id } ({ $category }, { $place }) has been taken by a volunteer. Thank you!
 push-taken-by-you = 🤝 You took request #{ $id }. The details are below.
 push-cancelled = ✖️ Request #{ $id } was cancelled by the person who asked.
 push-gone = Request #{ $id } is no longer open.

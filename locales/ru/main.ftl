@@ -151,7 +151,7 @@ push-text = 🆘 <b>Заявка №{ $id }</b> · { $category }
     { $details }
 push-voice-only = 🎤 Голосовое сообщение — вы получите его, когда возьмёте заявку.
 btn-claim = 🤝 Взять
-push-taken = ✅ Заявку №{ $id } ({ $category }, { $settlement }) уже взял волонтёр. Спасибо!
+push-taken = ✅ Заявку №{ $id } ({ $category }, { $place }) уже взял волонтёр. Спасибо!
 push-taken-by-you = 🤝 Вы взяли заявку №{ $id }. Подробности ниже.
 push-cancelled = ✖️ Заявка №{ $id } отменена по просьбе того, кто её оставил.
 push-gone = Заявка №{ $id } уже неактуальна.

@@ -44,7 +44,7 @@ fn row_when(i18n: &I18n, lang: Lang, r: &RequestRow) -> String {
 }
 
 /// "Pskov, Pskov Oblast": settlement and region, never the street.
-fn place(regions: &Regions, lang: Lang, r: &RequestRow) -> String {
+pub fn place(regions: &Regions, lang: Lang, r: &RequestRow) -> String {
     let region = escape(&region(regions, lang, r.region_id));
     // A quick voice request has no town: the voice message says where.
     if r.settlement.is_empty() {
@@ -88,14 +88,14 @@ pub fn push(i18n: &I18n, regions: &Regions, lang: Lang, r: &RequestRow) -> Strin
     )
 }
 
-pub fn push_taken(i18n: &I18n, lang: Lang, r: &RequestRow) -> String {
+pub fn push_taken(i18n: &I18n, regions: &Regions, lang: Lang, r: &RequestRow) -> String {
     i18n.f(
         lang,
         "push-taken",
         &args![
             ("id", r.id),
             ("category", category(i18n, lang, r.category())),
-            ("settlement", escape(&r.settlement)),
+            ("place", place(regions, lang, r)),
         ],
     )
 }

@@ -454,3 +454,43 @@ async fn later_today_is_not_on_the_way_the_author_hears_whom_and_the_requester_p
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_voice_request_without_a_town_shows_its_region_when_taken_and_in_lead_alerts() {
+    let app = TestApp::spawn().await;
+    let vera = lead(&app, 900, "Vera", "en", PSKOV).await;
+    let lev = lead(&app, 901, "Лев", "ru", PSKOV).await;
+    let anna = seed_volunteer(&app, 501, "Anna", "en", PSKOV, &["other"]).await;
+    let oleg = seed_volunteer(&app, 502, "Олег", "ru", PSKOV, &["other"]).await;
+    let nina = app.user(103, "Нина", "ru");
+    let id = voice_request_without_phone(&nina, "voice-nina").await;
+
+    let push = expect_push(&anna, id).await;
+    expect_push(&oleg, id).await;
+    let details = take(&anna, &push, id).await;
+    let taken = oleg
+        .expect_text(&format!("Заявку №{id} ("))
+        .await;
+    assert!(
+        taken.text.contains("Псковская область)") && !taken.text.contains(", )"),
+        "{}",
+        taken.text
+    );
+
+    anna.press(&details, &format!("d:{id}")).await;
+    let ask = nina.expect_text("Вы получили помощь?").await;
+    nina.press(&ask, &format!("n:{id}")).await;
+    let alert = vera.expect_text(&format!("Request #{id} (")).await;
+    assert!(
+        alert.text.contains("Pskov Oblast)") && !alert.text.contains(", )"),
+        "{}",
+        alert.text
+    );
+    let alert = lev.expect_text(&format!("Заявка №{id} (")).await;
+    assert!(
+        alert.text.contains("Псковская область)") && !alert.text.contains(", )"),
+        "{}",
+        alert.text
+    );
+    app.stop().await;
+}
