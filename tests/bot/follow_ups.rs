@@ -59,9 +59,9 @@ async fn a_request_without_a_phone_gives_the_claimer_the_write_button_never_a_pr
         .expect_text(&format!("Вы взяли заявку №{voiced} ·"))
         .await;
     assert!(
-        details
-            .text
-            .contains("Телефон не указан — напишите человеку через бота: кнопка «💬 Написать человеку» ниже"),
+        details.text.contains(
+            "Телефон не указан — напишите человеку через бота: кнопка «💬 Написать человеку» ниже"
+        ),
         "{}",
         details.text
     );
@@ -136,7 +136,12 @@ async fn notes_about_one_person_helped_do_not_reach_the_claimer_for_another_pers
             "request {id}: {}",
             details.text
         );
-        assert_eq!(details.text.contains("lift broken"), shown, "{}", details.text);
+        assert_eq!(
+            details.text.contains("lift broken"),
+            shown,
+            "{}",
+            details.text
+        );
     }
 
     app.stop().await;
@@ -193,12 +198,20 @@ async fn the_later_receipt_button_is_used_once_and_a_second_press_records_no_sec
                 && m.message_id == later.message_id
                 && m.inline_buttons().is_empty()),
             "the pressed button goes: {}",
-            v.all_messages().iter().map(|m| m.describe()).collect::<Vec<_>>().join("\n")
+            v.all_messages()
+                .iter()
+                .map(|m| m.describe())
+                .collect::<Vec<_>>()
+                .join("\n")
         );
         v.send_text("350").await;
         v.next_message().await; // the photo question
-        v.send_text(if v.id == 501 { "⏭ Skip" } else { "⏭ Пропустить" })
-            .await;
+        v.send_text(if v.id == 501 {
+            "⏭ Skip"
+        } else {
+            "⏭ Пропустить"
+        })
+        .await;
         v.next_message().await; // saved; the note question
 
         // The old message pressed again: the amount is not asked for, nothing more is recorded.
@@ -249,7 +262,9 @@ async fn the_leads_hear_a_quick_voice_request_and_with_nobody_to_hear_it_the_per
     let id = request_number(&posted.text);
     assert!(
         posted.text.contains("сохранена")
-            && posted.text.contains("Координатор клуба прослушает ваше голосовое сообщение")
+            && posted
+                .text
+                .contains("Координатор клуба прослушает ваше голосовое сообщение")
             && !posted.text.contains("услышат ваше"),
         "{}",
         posted.text
@@ -264,16 +279,36 @@ async fn the_leads_hear_a_quick_voice_request_and_with_nobody_to_hear_it_the_per
     let second = request_number(&posted.text);
     assert!(
         posted.text.contains("is saved")
-            && posted.text.contains("A coordinator of the club will listen to your voice message")
+            && posted
+                .text
+                .contains("A coordinator of the club will listen to your voice message")
             && !posted.text.contains("will hear"),
         "{}",
         posted.text
     );
 
     for (l, request, file, caption, alert) in [
-        (&vera, id, "voice-nina", format!("The voice message for request #{id}"), format!("New voice-only request #{id}")),
-        (&lev, id, "voice-nina", format!("Голосовое сообщение к заявке №{id}"), format!("№{id}")),
-        (&vera, second, "voice-mike", format!("The voice message for request #{second}"), format!("New voice-only request #{second}")),
+        (
+            &vera,
+            id,
+            "voice-nina",
+            format!("The voice message for request #{id}"),
+            format!("New voice-only request #{id}"),
+        ),
+        (
+            &lev,
+            id,
+            "voice-nina",
+            format!("Голосовое сообщение к заявке №{id}"),
+            format!("№{id}"),
+        ),
+        (
+            &vera,
+            second,
+            "voice-mike",
+            format!("The voice message for request #{second}"),
+            format!("New voice-only request #{second}"),
+        ),
     ] {
         let voice = l.expect_text(&caption).await;
         assert_eq!(voice.method, "sendvoice", "{}", voice.describe());
@@ -281,7 +316,11 @@ async fn the_leads_hear_a_quick_voice_request_and_with_nobody_to_hear_it_the_per
         // Then the alert with the buttons for its kind of help.
         let next = l.next_message().await;
         assert!(next.text.contains(&alert), "{}", next.describe());
-        assert!(next.has_button("Groceries") || next.has_button("Продукты"), "{}", next.describe());
+        assert!(
+            next.has_button("Groceries") || next.has_button("Продукты"),
+            "{}",
+            next.describe()
+        );
         assert!(next.at >= voice.at);
         let _ = request;
     }
@@ -393,7 +432,8 @@ async fn on_my_way_for_a_request_without_a_code_word_gives_both_sides_a_new_one(
     );
     let ok = oleg.expect_text("Мы сообщили человеку").await;
     assert!(
-        ok.html.contains(&format!("Кодовое слово для заявки №{id}: <b>{word}</b>")),
+        ok.html
+            .contains(&format!("Кодовое слово для заявки №{id}: <b>{word}</b>")),
         "{}",
         ok.html
     );
@@ -424,7 +464,9 @@ async fn later_today_is_not_on_the_way_the_author_hears_whom_and_the_requester_p
     let when = oleg.expect_text("Когда вы будете на месте").await;
     oleg.press(&when, &format!("wt:{id}:3")).await;
     let told = olga
-        .expect_text(&format!("Volunteer Олег will come to Mother later today (request #{id})"))
+        .expect_text(&format!(
+            "Volunteer Олег will come to Mother later today (request #{id})"
+        ))
         .await;
     assert!(!told.text.contains("on the way"), "{}", told.text);
 
@@ -436,7 +478,9 @@ async fn later_today_is_not_on_the_way_the_author_hears_whom_and_the_requester_p
     let when = boris.expect_text("When will you be there").await;
     boris.press(&when, &format!("wt:{voiced}:3")).await;
     let told = nina
-        .expect_text(&format!("Волонтёр Boris придёт к вам сегодня, позже (заявка №{voiced})"))
+        .expect_text(&format!(
+            "Волонтёр Boris придёт к вам сегодня, позже (заявка №{voiced})"
+        ))
         .await;
     assert!(!told.text.contains("в пути"), "{}", told.text);
 
@@ -445,7 +489,9 @@ async fn later_today_is_not_on_the_way_the_author_hears_whom_and_the_requester_p
     boris.send_text("350").await;
     boris.expect_text("Send a photo of the receipt").await;
     boris.send_text("⏭ Skip").await;
-    let ask = nina.expect_text("Волонтёр говорит, что потратил(а) 350").await;
+    let ask = nina
+        .expect_text("Волонтёр говорит, что потратил(а) 350")
+        .await;
     assert!(
         ask.text
             .contains("Вам ничего платить не нужно — эти деньги волонтёру вернёт клуб"),
@@ -468,9 +514,7 @@ async fn a_voice_request_without_a_town_shows_its_region_when_taken_and_in_lead_
     let push = expect_push(&anna, id).await;
     expect_push(&oleg, id).await;
     let details = take(&anna, &push, id).await;
-    let taken = oleg
-        .expect_text(&format!("Заявку №{id} ("))
-        .await;
+    let taken = oleg.expect_text(&format!("Заявку №{id} (")).await;
     assert!(
         taken.text.contains("Псковская область)") && !taken.text.contains(", )"),
         "{}",
