@@ -83,6 +83,7 @@ relay-from-requester = 💬 <b>Request #{ $id }</b> · message from the person w
     { $text }
 relay-voice-from-volunteer = 💬 Request #{ $id } · voice message from volunteer { $name }
 relay-voice-from-requester = 💬 Request #{ $id } · voice message from the person who asked
+relay-voice-reply = 💬 To answer about request #{ $id }, press below.
 relay-sent-to-volunteer = ✅ Passed on to the volunteer of request #{ $id }. Write more, or press «✅ Done writing».
 relay-sent-to-requester = ✅ Passed on to the person who asked (request #{ $id }). Write more, or press «✅ Done writing».
 relay-too-long = That is too long to pass on: { $got } characters, the limit is { $max }. Nothing was sent — please make it shorter.

@@ -181,7 +181,12 @@ pub async fn on_message(ctx: &Ctx, person: &Person, msg: &Message, id: i64) -> H
         None => String::new(),
     };
     let to_lang = notify::lang_of(&mut tx, to).await?;
-    let out = match content {
+    let answer = inline_markup(vec![vec![(
+        ctx.i18n.f(to_lang, "btn-relay-reply", &args![("id", id)]),
+        Cb::RelayStart(id),
+    )]]);
+    let mut outs = vec![];
+    match content {
         Content::Text(text) => {
             let key = match side {
                 Side::Requester => "relay-from-requester",
@@ -192,11 +197,7 @@ pub async fn on_message(ctx: &Ctx, person: &Person, msg: &Message, id: i64) -> H
                 key,
                 &args![("id", id), ("name", escape(&name)), ("text", escape(&text))],
             );
-            let answer = inline_markup(vec![vec![(
-                ctx.i18n.f(to_lang, "btn-relay-reply", &args![("id", id)]),
-                Cb::RelayStart(id),
-            )]]);
-            Outgoing::text(to, Priority::Reply, text, Some(answer))
+            outs.push(Outgoing::text(to, Priority::Reply, text, Some(answer)));
         }
         Content::Voice(file_id) => {
             let key = match side {
@@ -206,17 +207,20 @@ pub async fn on_message(ctx: &Ctx, person: &Person, msg: &Message, id: i64) -> H
             let caption = ctx
                 .i18n
                 .f(to_lang, key, &args![("id", id), ("name", escape(&name))]);
-            Outgoing {
+            outs.push(Outgoing {
                 chat_id: to,
                 priority: Priority::Reply,
                 payload: Payload::Voice {
                     file_id,
                     caption: Some(caption),
                 },
-            }
+            });
+            // A voice message carries no buttons here: a short line after it does.
+            let line = ctx.i18n.f(to_lang, "relay-voice-reply", &args![("id", id)]);
+            outs.push(Outgoing::text(to, Priority::Reply, line, Some(answer)));
         }
-    };
-    enqueue(&mut tx, &out).await?;
+    }
+    crate::outbox::enqueue_all(&mut tx, &outs).await?;
     db::door::record_relayed(&mut tx, id, person.id, ctx.clock.now_ms()).await?;
     let ack = match side {
         Side::Requester => "relay-sent-to-volunteer",

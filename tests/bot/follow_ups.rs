@@ -538,3 +538,51 @@ async fn a_voice_request_without_a_town_shows_its_region_when_taken_and_in_lead_
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_relayed_voice_message_is_followed_by_a_line_with_the_reply_button() {
+    let app = TestApp::spawn().await;
+    let oleg = seed_volunteer(&app, 502, "Олег", "ru", PSKOV, &["groceries"]).await;
+    let maria = app.user(101, "Maria", "en");
+    let id = ask_for_help(&maria, &Ask::default()).await;
+    let push = expect_push(&oleg, id).await;
+    oleg.press(&push, &format!("c:{id}")).await;
+    oleg.expect_text(&format!("Вы взяли заявку №{id} ·")).await;
+    let code = maria.expect_text("Code word for request").await;
+
+    maria.press(&code, &format!("m:{id}")).await;
+    maria
+        .expect_text("write your message for the volunteer")
+        .await;
+    maria.send_voice("voice-from-maria").await;
+    let voice = oleg.expect_text("голосовое сообщение от человека").await;
+    assert_eq!(voice.method, "sendvoice");
+    let line = oleg.next_message().await;
+    assert!(
+        line.text
+            .contains(&format!("Чтобы ответить о заявке №{id}, нажмите ниже")),
+        "{}",
+        line.describe()
+    );
+    assert_eq!(
+        line.button_data("Ответить").as_deref(),
+        Some(&*format!("m:{id}"))
+    );
+
+    oleg.press(&line, &format!("m:{id}")).await;
+    oleg.expect_text("напишите сообщение для человека").await;
+    oleg.send_voice("voice-from-oleg").await;
+    maria.expect_text("voice message from volunteer Олег").await;
+    let line = maria.next_message().await;
+    assert!(
+        line.text
+            .contains(&format!("To answer about request #{id}, press below")),
+        "{}",
+        line.describe()
+    );
+    assert_eq!(
+        line.button_data("Reply").as_deref(),
+        Some(&*format!("m:{id}"))
+    );
+    app.stop().await;
+}
