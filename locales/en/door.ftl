@@ -84,6 +84,11 @@ relay-from-requester = 💬 <b>Request #{ $id }</b> · message from the person w
 relay-voice-from-volunteer = 💬 Request #{ $id } · voice message from volunteer { $name }
 relay-voice-from-requester = 💬 Request #{ $id } · voice message from the person who asked
 relay-voice-reply = 💬 To answer about request #{ $id }, press below.
+relay-offer = 💬 Pass this to the volunteer of request #{ $id }?
+    «{ $text }»
+    Nothing is sent until you press the button.
+btn-relay-pass = 💬 Pass it on
+relay-passed = ✅ Passed on to the volunteer of request #{ $id }.
 relay-sent-to-volunteer = ✅ Passed on to the volunteer of request #{ $id }. Write more, or press «✅ Done writing».
 relay-sent-to-requester = ✅ Passed on to the person who asked (request #{ $id }). Write more, or press «✅ Done writing».
 relay-too-long = That is too long to pass on: { $got } characters, the limit is { $max }. Nothing was sent — please make it shorter.

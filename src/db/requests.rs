@@ -565,6 +565,19 @@ pub async fn unfinished_in(
         .await
 }
 
+/// The taken requests of a requester (at most two: enough to tell "exactly one").
+pub async fn taken_of_requester(
+    pool: &SqlitePool,
+    requester: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM help_requests WHERE requester_id = ? AND status = 'claimed' ORDER BY id LIMIT 2",
+    )
+    .bind(requester)
+    .fetch_all(pool)
+    .await
+}
+
 /// When the earliest done request will be due for closing, if any.
 pub async fn earliest_done_at(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
     let row: (Option<i64>,) =

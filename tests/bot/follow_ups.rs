@@ -586,3 +586,78 @@ async fn a_relayed_voice_message_is_followed_by_a_line_with_the_reply_button() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn words_typed_outside_a_conversation_go_to_the_volunteer_only_after_the_press() {
+    let app = TestApp::spawn().await;
+    let oleg = seed_volunteer(&app, 502, "Олег", "ru", PSKOV, &["groceries", "other"]).await;
+    let maria = app.user(101, "Maria", "en");
+    let nina = app.user(103, "Нина", "ru");
+    let id = ask_for_help(&maria, &Ask::default()).await;
+    let push = expect_push(&oleg, id).await;
+    oleg.press(&push, &format!("c:{id}")).await;
+    oleg.expect_text(&format!("Вы взяли заявку №{id} ·")).await;
+    maria.expect_text("Code word for request").await;
+
+    maria.send_text("The door code is 45, <b>please</b>").await;
+    let offer = maria
+        .expect_text(&format!("Pass this to the volunteer of request #{id}?"))
+        .await;
+    assert!(
+        offer.text.contains("The door code is 45, <b>please</b>"),
+        "{}",
+        offer.text
+    );
+    tokio::time::sleep(QUIET).await;
+    assert!(
+        !oleg.unread().iter().any(|m| m.text.contains("door code")),
+        "nothing goes before the press"
+    );
+    maria.press(&offer, &format!("mp:{id}")).await;
+    let got = oleg
+        .expect_text("сообщение от человека, который просил о помощи")
+        .await;
+    assert!(
+        got.text.contains("The door code is 45, <b>please</b>"),
+        "{}",
+        got.text
+    );
+    assert_eq!(
+        got.button_data("Ответить").as_deref(),
+        Some(&*format!("m:{id}"))
+    );
+    maria
+        .expect_text(&format!("Passed on to the volunteer of request #{id}."))
+        .await;
+    assert_eq!(dialogue_of(&app, maria.id).await, "");
+    // The same button again: stale, nothing more goes.
+    let again = maria.press(&offer, &format!("mp:{id}")).await;
+    assert!(!maria.answer_text(&again).await.is_empty());
+
+    // In Russian; a menu button instead of the press forgets the words.
+    let voiced = voice_request_without_phone(&nina, "voice-nina").await;
+    let push = expect_push(&oleg, voiced).await;
+    oleg.press(&push, &format!("c:{voiced}")).await;
+    nina.expect_text("Кодовое слово для заявки").await;
+    nina.send_text("Я дома после обеда").await;
+    let offer = nina
+        .expect_text(&format!("Передать это волонтёру заявки №{voiced}?"))
+        .await;
+    assert_eq!(
+        offer.button_data("Передать").as_deref(),
+        Some(&*format!("mp:{voiced}"))
+    );
+    nina.send_text("📋 Мои заявки").await;
+    nina.next_message().await;
+    let stale = nina.press(&offer, &format!("mp:{voiced}")).await;
+    assert!(!nina.answer_text(&stale).await.is_empty());
+    tokio::time::sleep(QUIET).await;
+    assert!(
+        !oleg
+            .all_messages()
+            .iter()
+            .any(|m| m.text.contains("после обеда")),
+        "forgotten words never reach the volunteer"
+    );
+    app.stop().await;
+}
