@@ -28,6 +28,7 @@ aftercare-need-amount = Please type the amount as a number, for example 350 or 3
 aftercare-amount-bounds = The amount must be more than 0 and at most { $max }.
 aftercare-need-photo = Please send a photo of the receipt — or tap «⏭ Skip».
 aftercare-receipt-saved = 🧾 Saved: { $amount }. We asked the person to confirm it, and the club's coordinators will repay you.
+aftercare-receipt-already = 🧾 The amount for request #{ $id } is already recorded: { $amount }. Thank you — the club's coordinators will repay you.
 aftercare-note-saved = 📝 Thank you — the next volunteer will see your note.
 aftercare-thanks = 🙏 Thank you for your help with request #{ $id }!
 aftercare-stopped = Fine. Anything you already sent about request #{ $id } is kept.
@@ -37,7 +38,7 @@ aftercare-notes-header = 📝 <b>Notes from earlier visits:</b>
 
 ## The requester confirms the amount
 
-aftercare-receipt-ask = 🧾 The volunteer says they spent { $amount } on request #{ $id }. Is that right?
+aftercare-receipt-ask = 🧾 The volunteer says they spent { $amount } on request #{ $id }. You don't need to pay anything — the club repays the volunteer. Is the amount right?
 aftercare-receipt-thanks = 🙏 Thank you for confirming.
 aftercare-receipt-disputed = Thank you for telling us. The club's coordinators will look into it.
 
@@ -77,9 +78,10 @@ intake-resumed-other-lead = ▶️ { $name } resumed new requests in { $region }
 ## Quick voice request
 
 voice-ask-region = 🎤 I heard you. Which region are you in? Type part of its name or choose below.
-voice-heard-again = 🎤 Got it, we will pass on this newest message.
+voice-heard-again = Got it, we will take your latest message.
 voice-ask-phone = 📞 A phone number for the volunteer to call you? Only the volunteer who takes the request will see it.
 voice-posted = ✅ Request #{ $id } is posted. Volunteers of { $region } will hear your voice message. We will write here as soon as one of them takes it.
+voice-posted-nobody = ✅ Request #{ $id } is saved. There are no volunteers in { $region } yet who could hear it. A coordinator of the club will listen to your voice message and pass it on; we will write here as soon as someone takes it.
 voice-request-lead = 🎤 New voice-only request #{ $id } in { $region }. Choose its kind of help, so the right volunteers see it:
 voice-category-ask = 🏷 Kind of help for request #{ $id }:
 voice-category-set = 🏷 Request #{ $id }: kind of help set to { $category }.

@@ -27,6 +27,12 @@ door-when-at = around { $time }
 door-when-later = later today
 door-on-way-requester = 🚶 Volunteer { $name } is on the way to you (request #{ $id }) and will be there { $when }.
     Code word: <b>{ $word }</b>. Don't open to anyone who can't say it.
+door-on-way-requester-later = 🚶 Volunteer { $name } will come to you later today (request #{ $id }).
+    Code word: <b>{ $word }</b>. Don't open to anyone who can't say it.
+door-on-way-author = 🚶 Volunteer { $name } is on the way to { $person } (request #{ $id }) and will be there { $when }.
+    Code word: <b>{ $word }</b>. Please remind them: don't open to anyone who can't say it.
+door-on-way-author-later = 🚶 Volunteer { $name } will come to { $person } later today (request #{ $id }).
+    Code word: <b>{ $word }</b>. Please remind them: don't open to anyone who can't say it.
 door-on-way-ok = 👍 Thank you! We told the person who asked that you will be there { $when } (request #{ $id }).
 
 ## Family followers
@@ -54,6 +60,7 @@ door-follow-full = Request #{ $id } already has { $max } followers. Please ask t
 door-follow-new-author = 👨‍👩‍👧 { $name } now follows request #{ $id }. If you don't know them, stop sharing in /my.
 door-follow-claimed = 🤝 Request #{ $id } for { $name }: volunteer { $volunteer } has taken it.
 door-follow-on-way = 🚶 Request #{ $id } for { $name }: the volunteer is on the way and will be there { $when }.
+door-follow-on-way-later = 🚶 Request #{ $id } for { $name }: the volunteer will come later today.
 door-follow-done = ✅ Request #{ $id } for { $name }: the volunteer says the help was given.
 door-follow-closed = 🏁 Request #{ $id } for { $name } is closed. Thank you for being there.
 door-follow-cancelled = ✖️ Request #{ $id } for { $name } was cancelled.
@@ -76,6 +83,12 @@ relay-from-requester = 💬 <b>Request #{ $id }</b> · message from the person w
     { $text }
 relay-voice-from-volunteer = 💬 Request #{ $id } · voice message from volunteer { $name }
 relay-voice-from-requester = 💬 Request #{ $id } · voice message from the person who asked
+relay-voice-reply = 💬 To answer about request #{ $id }, press below.
+relay-offer = 💬 Pass this to the volunteer of request #{ $id }?
+    «{ $text }»
+    Nothing is sent until you press the button.
+btn-relay-pass = 💬 Pass it on
+relay-passed = ✅ Passed on to the volunteer of request #{ $id }.
 relay-sent-to-volunteer = ✅ Passed on to the volunteer of request #{ $id }. Write more, or press «✅ Done writing».
 relay-sent-to-requester = ✅ Passed on to the person who asked (request #{ $id }). Write more, or press «✅ Done writing».
 relay-too-long = That is too long to pass on: { $got } characters, the limit is { $max }. Nothing was sent — please make it shorter.

@@ -84,7 +84,7 @@ closed-spam-requester = Request #{ $id } was closed by the club. If you need hel
 closed-lead = 🗑 Request #{ $id } is closed; the person was told.
 lead-requests-none = No open or taken requests in your regions right now.
 lead-requests-header = 📋 Requests of your regions that are not finished: { $total }. Page { $page } of { $pages }.
-lead-requests-item = { $stale }<b>#{ $id }</b> · { $category } · { $settlement }
+lead-requests-item = { $stale }<b>#{ $id }</b> · { $category } · { $place }
     { $status } · { $hours } h
 btn-assign-n = 👤 Assign #{ $id }
 btn-push-n = 📣 Push #{ $id }
@@ -94,9 +94,9 @@ btn-spam-n = 🚫 #{ $id } spam
 
 ## Alerts and reminders
 
-alert-unclaimed = ⏰ Nobody has taken request #{ $id } ({ $category }, { $settlement }, { $region }) for { $hours } h.
-alert-stuck = ⏳ Request #{ $id } ({ $category }, { $settlement }) was taken by { $volunteer } { $hours } h ago and is not done yet.
-alert-not-yet = ❗ Request #{ $id } ({ $category }, { $settlement }): the person says the help has not arrived (volunteer: { $volunteer }). It is open again.
+alert-unclaimed = ⏰ Nobody has taken request #{ $id } ({ $category }, { $place }) for { $hours } h.
+alert-stuck = ⏳ Request #{ $id } ({ $category }, { $place }) was taken by { $volunteer } { $hours } h ago and is not done yet.
+alert-not-yet = ❗ Request #{ $id } ({ $category }, { $place }): the person says the help has not arrived (volunteer: { $volunteer }). It is open again.
 reminder-volunteer = 👋 Are you still on request #{ $id }? When it is done, tap «✅ Done». If you can't go, tap «↩️ Give back» — someone else will take it.
 
 ## The club's group chat
@@ -108,4 +108,4 @@ club-not-bound = This group gets no requests.
 club-unbound = This group will no longer get new requests.
 push-done = ✅ Request #{ $id } is done. Thank you!
 claim-suspended = The club has paused your volunteering, so you can't take requests now. Please contact your club's coordinator.
-alert-unreachable = 📵 { $volunteer } can no longer be reached in Telegram (they blocked the bot or left). Request #{ $id } ({ $category }, { $settlement }) they held is open again and was sent to other volunteers.
+alert-unreachable = 📵 { $volunteer } can no longer be reached in Telegram (they blocked the bot or left). Request #{ $id } ({ $category }, { $place }) they held is open again and was sent to other volunteers.

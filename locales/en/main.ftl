@@ -151,7 +151,7 @@ push-text = 🆘 <b>Request #{ $id }</b> · { $category }
     { $details }
 push-voice-only = 🎤 A voice message — you will get it when you take the request.
 btn-claim = 🤝 Take it
-push-taken = ✅ Request #{ $id } ({ $category }, { $settlement }) has been taken by a volunteer. Thank you!
+push-taken = ✅ Request #{ $id } ({ $category }, { $place }) has been taken by a volunteer. Thank you!
 push-taken-by-you = 🤝 You took request #{ $id }. The details are below.
 push-cancelled = ✖️ Request #{ $id } was cancelled by the person who asked.
 push-gone = Request #{ $id } is no longer open.
@@ -176,7 +176,7 @@ claimer-details = 🤝 <b>You took request #{ $id }</b> · { $category }
     
     When you have helped, tap «✅ Done». If you can't go after all, tap «↩️ Give back».
 claimer-phone = 📞 { $phone } ({ $name })
-claimer-no-phone = 💬 No phone given — write to { $link } in Telegram.
+claimer-no-phone = 💬 No phone given — write to the person through the bot: press «{ $button }» below.
 claimer-no-address = not given — ask when you call
 claimer-voice = 🎤 The voice message for request #{ $id }
 btn-mark-done = ✅ Done

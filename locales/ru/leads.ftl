@@ -84,7 +84,7 @@ closed-spam-requester = Клуб закрыл заявку №{ $id }. Если 
 closed-lead = 🗑 Заявка №{ $id } закрыта, человеку сообщили.
 lead-requests-none = Сейчас в ваших регионах нет открытых или взятых заявок.
 lead-requests-header = 📋 Незавершённые заявки ваших регионов: { $total }. Страница { $page } из { $pages }.
-lead-requests-item = { $stale }<b>№{ $id }</b> · { $category } · { $settlement }
+lead-requests-item = { $stale }<b>№{ $id }</b> · { $category } · { $place }
     { $status } · { $hours } ч
 btn-assign-n = 👤 Назначить №{ $id }
 btn-push-n = 📣 Разослать №{ $id }
@@ -94,9 +94,9 @@ btn-spam-n = 🚫 №{ $id } спам
 
 ## Alerts and reminders
 
-alert-unclaimed = ⏰ Заявку №{ $id } ({ $category }, { $settlement }, { $region }) никто не берёт уже { $hours } ч.
-alert-stuck = ⏳ Заявку №{ $id } ({ $category }, { $settlement }) взял(а) { $volunteer } { $hours } ч назад, и она ещё не выполнена.
-alert-not-yet = ❗ Заявка №{ $id } ({ $category }, { $settlement }): человек говорит, что помощь не пришла (волонтёр: { $volunteer }). Заявка снова открыта.
+alert-unclaimed = ⏰ Заявку №{ $id } ({ $category }, { $place }) никто не берёт уже { $hours } ч.
+alert-stuck = ⏳ Заявку №{ $id } ({ $category }, { $place }) взял(а) { $volunteer } { $hours } ч назад, и она ещё не выполнена.
+alert-not-yet = ❗ Заявка №{ $id } ({ $category }, { $place }): человек говорит, что помощь не пришла (волонтёр: { $volunteer }). Заявка снова открыта.
 reminder-volunteer = 👋 Вы ещё занимаетесь заявкой №{ $id }? Когда всё будет сделано, нажмите «✅ Сделано». Если не получается, нажмите «↩️ Вернуть» — заявку возьмёт кто-то другой.
 
 ## The club's group chat
@@ -108,4 +108,4 @@ club-not-bound = В эту группу заявки не публикуются
 club-unbound = В эту группу больше не будут приходить новые заявки.
 push-done = ✅ Заявка №{ $id } выполнена. Спасибо!
 claim-suspended = Клуб приостановил ваше волонтёрство, поэтому сейчас брать заявки нельзя. Пожалуйста, свяжитесь с координатором клуба.
-alert-unreachable = 📵 { $volunteer } больше недоступен(на) в Telegram (заблокировал(а) бота или удалил(а) аккаунт). Заявка №{ $id } ({ $category }, { $settlement }), которая была у него/неё, снова открыта и отправлена другим волонтёрам.
+alert-unreachable = 📵 { $volunteer } больше недоступен(на) в Telegram (заблокировал(а) бота или удалил(а) аккаунт). Заявка №{ $id } ({ $category }, { $place }), которая была у него/неё, снова открыта и отправлена другим волонтёрам.

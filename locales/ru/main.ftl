@@ -151,7 +151,7 @@ push-text = 🆘 <b>Заявка №{ $id }</b> · { $category }
     { $details }
 push-voice-only = 🎤 Голосовое сообщение — вы получите его, когда возьмёте заявку.
 btn-claim = 🤝 Взять
-push-taken = ✅ Заявку №{ $id } ({ $category }, { $settlement }) уже взял волонтёр. Спасибо!
+push-taken = ✅ Заявку №{ $id } ({ $category }, { $place }) уже взял волонтёр. Спасибо!
 push-taken-by-you = 🤝 Вы взяли заявку №{ $id }. Подробности ниже.
 push-cancelled = ✖️ Заявка №{ $id } отменена по просьбе того, кто её оставил.
 push-gone = Заявка №{ $id } уже неактуальна.
@@ -176,7 +176,7 @@ claimer-details = 🤝 <b>Вы взяли заявку №{ $id }</b> · { $cate
     
     Когда поможете, нажмите «✅ Сделано». Если всё-таки не сможете, нажмите «↩️ Вернуть».
 claimer-phone = 📞 { $phone } ({ $name })
-claimer-no-phone = 💬 Телефон не указан — напишите в Telegram: { $link }
+claimer-no-phone = 💬 Телефон не указан — напишите человеку через бота: кнопка «{ $button }» ниже.
 claimer-no-address = не указан — спросите, когда будете звонить
 claimer-voice = 🎤 Голосовое сообщение к заявке №{ $id }
 btn-mark-done = ✅ Сделано

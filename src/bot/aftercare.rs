@@ -118,15 +118,24 @@ pub async fn after_done(
     }
 }
 
-/// Notes earlier volunteers left about this requester, for the details of whoever takes one of
-/// their requests now ("" when there are none).
+/// The person a request helps: its requester, for whom, and the name given for someone else.
+fn about(row: &RequestRow) -> store::Person<'_> {
+    store::Person {
+        requester_id: row.requester_id,
+        for_whom: &row.for_whom,
+        beneficiary_name: row.beneficiary_name.as_deref(),
+    }
+}
+
+/// Notes earlier volunteers left about the person this request helps (not about everyone its
+/// requester asked for), for the details of whoever takes it now ("" when there are none).
 pub async fn notes_for_claimer(
     ctx: &Ctx,
     conn: &mut sqlx::SqliteConnection,
     lang: Lang,
     row: &RequestRow,
 ) -> Result<String, sqlx::Error> {
-    let notes = store::notes_about(conn, row.requester_id, row.id, NOTES_SHOWN).await?;
+    let notes = store::notes_about(conn, &about(row), row.id, NOTES_SHOWN).await?;
     if notes.is_empty() {
         return Ok(String::new());
     }
@@ -376,7 +385,7 @@ async fn save_receipt(
         drop(tx);
         return not_yours(ctx, person, id).await;
     };
-    let receipt = store::add_receipt(
+    let added = store::add_receipt(
         &mut tx,
         now,
         &store::NewReceipt {
@@ -389,6 +398,15 @@ async fn save_receipt(
         },
     )
     .await?;
+    let Some(receipt) = added else {
+        // Already recorded for this visit (a second "🧾 Receipt, note…"): nothing is added.
+        let before = already_recorded(ctx, &mut tx, person, id).await?;
+        let (text, markup) = ask(ctx, person.lang, id, AfterStep::Note, before);
+        db::dialogues::save(&mut tx, person.id, &state(id, AfterStep::Note, None)).await?;
+        enqueue(&mut tx, &ctx.reply(person, text, Some(markup))).await?;
+        ctx.doorbell.commit(tx).await?;
+        return Ok(());
+    };
 
     let requester_lang = notify::lang_of(&mut tx, row.requester_id).await?;
     let question = ctx.i18n.f(
@@ -464,6 +482,25 @@ async fn save_receipt(
     Ok(())
 }
 
+/// "The amount for request №N is already recorded", when this volunteer has a receipt for it.
+async fn already_recorded(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    person: &Person,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    Ok(store::receipt_of(tx, id, person.id).await?.map(|r| {
+        ctx.i18n.f(
+            person.lang,
+            "aftercare-receipt-already",
+            &args![
+                ("id", id),
+                ("amount", amount_text(person.lang, r.amount_minor))
+            ],
+        )
+    }))
+}
+
 fn repaid_button(ctx: &Ctx, lang: Lang, receipt: i64, minor: i64) -> InlineKeyboardMarkup {
     inline(vec![vec![(
         ctx.i18n.f(
@@ -482,7 +519,7 @@ async fn save_note(ctx: &Ctx, person: &Person, id: i64, note: &str) -> HandlerRe
         drop(tx);
         return not_yours(ctx, person, id).await;
     };
-    store::add_note(&mut tx, now, row.requester_id, id, person.id, note).await?;
+    store::add_note(&mut tx, now, &about(&row), id, person.id, note).await?;
     let saved = ctx.t(person.lang, "aftercare-note-saved");
     let (text, markup) = ask(ctx, person.lang, id, AfterStep::Worried, Some(saved));
     db::dialogues::save(&mut tx, person.id, &state(id, AfterStep::Worried, None)).await?;
@@ -705,7 +742,17 @@ async fn enter(
             .await;
         return Ok(());
     }
-    let (text, markup) = ask(ctx, person.lang, id, step, None);
+    let (mut step, mut before) = (step, None);
+    if step == AfterStep::Amount {
+        // "🧾 Receipt, note…" is used once: its button goes, and an amount already recorded for
+        // this visit is not asked for again.
+        lifecycle::clear_pressed(&mut tx, q).await?;
+        before = already_recorded(ctx, &mut tx, person, id).await?;
+        if before.is_some() {
+            step = AfterStep::Note;
+        }
+    }
+    let (text, markup) = ask(ctx, person.lang, id, step, before);
     db::dialogues::save(&mut tx, person.id, &state(id, step, None)).await?;
     enqueue(&mut tx, &ctx.reply(person, text, Some(markup))).await?;
     ctx.doorbell.commit(tx).await?;

@@ -115,6 +115,8 @@ pub enum Cb {
     OnMyWay(i64, Eta),
     /// 💬 Write to the other side of a taken request.
     RelayStart(i64),
+    /// 💬 Pass it on: the words typed outside a conversation go to the volunteer of this request.
+    RelayPass(i64),
     /// The author of a request made for someone else shares it with family, or stops.
     Share(i64),
     Unshare(i64),
@@ -253,6 +255,7 @@ impl Cb {
             Cb::OnMyWayAsk(id) => format!("w:{id}"),
             Cb::OnMyWay(id, eta) => format!("wt:{id}:{}", eta.index()),
             Cb::RelayStart(id) => format!("m:{id}"),
+            Cb::RelayPass(id) => format!("mp:{id}"),
             Cb::Share(id) => format!("sh:{id}"),
             Cb::Unshare(id) => format!("us:{id}"),
             Cb::Follow(code) => format!("fo:{code}"),
@@ -358,6 +361,7 @@ impl Cb {
                 Cb::OnMyWay(id, *Eta::ALL.get(eta.parse::<usize>().ok()?)?)
             }
             "m" => Cb::RelayStart(id()?),
+            "mp" => Cb::RelayPass(id()?),
             "sh" => Cb::Share(id()?),
             "us" => Cb::Unshare(id()?),
             "fo" if rest == "n" => Cb::FollowDecline,
@@ -437,6 +441,7 @@ mod tests {
             Cb::OnMyWayAsk(big),
             Cb::OnMyWay(big, Eta::LaterToday),
             Cb::RelayStart(big),
+            Cb::RelayPass(big),
             Cb::Share(big),
             Cb::Unshare(big),
             Cb::Follow(big),

@@ -213,6 +213,7 @@ fn reask(ctx: &Ctx, person: &Person, state: &State) -> Option<crate::outbox::Out
             super::aftercare::reask(ctx, person, state)
         }
         State::Relay { request_id } => Some(super::relay::prompt_again(ctx, person, *request_id)),
+        State::RelayOffer { .. } => None,
         State::Volunteer { .. } | State::InviteLead { .. } => None,
     }
 }
@@ -247,6 +248,10 @@ pub async fn on_idle_message(ctx: &Ctx, person: &Person, msg: &Message) -> Handl
         volunteer::tasks(ctx, person).await
     } else if is("menu-profile") {
         volunteer::show_profile(ctx, person).await
+    } else if let Some(text) = msg.text()
+        && super::relay::offer(ctx, person, text).await?
+    {
+        Ok(())
     } else {
         let menu = ctx.main_menu(person).await?;
         let text = ctx.t(person.lang, "menu-what-next");

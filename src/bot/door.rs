@@ -289,16 +289,38 @@ pub async fn on_my_way(
     let name = db::volunteers::display_name(&mut tx, person.id)
         .await?
         .unwrap_or_else(|| person.first_name.clone());
-    let word = db::door::code_word(&mut tx, id).await?.unwrap_or_default();
+    // A request taken before code words existed has none: it gets one now, for both sides.
+    let (word, fresh) = match db::door::code_word(&mut tx, id).await? {
+        Some(word) => (word, false),
+        None => {
+            new_code_word(&mut tx, &row).await?;
+            let word = db::door::code_word(&mut tx, id).await?.unwrap_or_default();
+            (word, true)
+        }
+    };
     let lang = notify::lang_of(&mut tx, row.requester_id).await?;
+    // "Later today" is not "on the way"; a request for someone else names whom the volunteer
+    // is going to.
+    let later = eta.arrival(ctx.clock.now()).is_none();
+    let person_helped = match (&row.beneficiary_name, row.for_whom()) {
+        (Some(name), ForWhom::Other) => Some(escape(name)),
+        _ => None,
+    };
+    let key = match (person_helped.is_some(), later) {
+        (false, false) => "door-on-way-requester",
+        (false, true) => "door-on-way-requester-later",
+        (true, false) => "door-on-way-author",
+        (true, true) => "door-on-way-author-later",
+    };
     let text = ctx.i18n.f(
         lang,
-        "door-on-way-requester",
+        key,
         &args![
             ("id", id),
             ("name", escape(&name)),
+            ("person", person_helped.unwrap_or_default()),
             ("when", when_text(ctx, lang, &row, eta)),
-            ("word", word)
+            ("word", word.clone())
         ],
     );
     let write = inline_markup(vec![vec![(
@@ -311,9 +333,14 @@ pub async fn on_my_way(
     )
     .await?;
     tell_followers(ctx, &mut tx, &row, |lang, name| {
+        let key = if later {
+            "door-follow-on-way-later"
+        } else {
+            "door-follow-on-way"
+        };
         ctx.i18n.f(
             lang,
-            "door-follow-on-way",
+            key,
             &args![
                 ("id", id),
                 ("name", name),
@@ -323,11 +350,19 @@ pub async fn on_my_way(
     })
     .await?;
     clear_pressed(&mut tx, q).await?;
-    let ok = ctx.i18n.f(
+    let mut ok = ctx.i18n.f(
         person.lang,
         "door-on-way-ok",
         &args![("id", id), ("when", when_text(ctx, person.lang, &row, eta))],
     );
+    if fresh {
+        let code = ctx.i18n.f(
+            person.lang,
+            "door-code-volunteer",
+            &args![("id", id), ("word", word)],
+        );
+        ok = format!("{ok}\n\n{code}");
+    }
     enqueue(&mut tx, &ctx.reply(person, ok, None)).await?;
     ctx.doorbell.commit(tx).await?;
     tracing::info!(request = id, eta = eta.code(), "volunteer on the way");

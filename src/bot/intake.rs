@@ -15,6 +15,7 @@ use teloxide::utils::html::escape;
 use super::callbacks::Cb;
 use super::keyboards::{self, inline, inline_markup, nav_row, reply};
 use super::regions::{self, Picked};
+use super::requester::Refusal;
 use super::state::{RegionPicker, State, VoiceStep};
 use super::{Ctx, Next, Person, lifecycle, notify, render};
 use crate::args;
@@ -23,7 +24,7 @@ use crate::domain::text::{BoundedText, TextError};
 use crate::domain::{Beneficiary, Category, ForWhom, Phone, Status, Urgency};
 use crate::error::HandlerResult;
 use crate::i18n::Lang;
-use crate::outbox::{Outgoing, Priority, enqueue};
+use crate::outbox::{Outgoing, Payload, Priority, enqueue};
 
 /// What a lead may type for people while intake is paused, in characters.
 pub const PAUSE_MESSAGE_MAX: usize = 500;
@@ -37,19 +38,24 @@ pub async fn paused_notice(
     let Some(region) = region else {
         return Ok(None);
     };
-    Ok(store::pause_message(&ctx.pool, region).await?.map(|m| {
-        ctx.i18n.f(
-            lang,
-            "intake-paused-requester",
-            &args![
-                (
-                    "region",
-                    escape(&render::region(&ctx.regions, lang, region))
-                ),
-                ("message", escape(&m)),
-            ],
-        )
-    }))
+    Ok(store::pause_message(&ctx.pool, region)
+        .await?
+        .map(|m| pause_text(ctx, lang, region, &m)))
+}
+
+/// What a requester reads while the region's intake is paused.
+pub fn pause_text(ctx: &Ctx, lang: Lang, region: i64, message: &str) -> String {
+    ctx.i18n.f(
+        lang,
+        "intake-paused-requester",
+        &args![
+            (
+                "region",
+                escape(&render::region(&ctx.regions, lang, region))
+            ),
+            ("message", escape(message)),
+        ],
+    )
 }
 
 async fn may_act(
@@ -441,29 +447,6 @@ async fn submit(
     region: i64,
     phone: Option<String>,
 ) -> HandlerResult {
-    if let Some(notice) = paused_notice(ctx, person.lang, Some(region)).await? {
-        let picker = RegionPicker::default();
-        let (text, markup) = voice_ask(ctx, person.lang, VoiceStep::Region, &picker, Some(notice));
-        let next = Next::Set(Box::new(State::VoiceRequest {
-            file_id,
-            step: VoiceStep::Region,
-            region_id: None,
-            picker,
-        }));
-        return ctx
-            .respond(person.id, next, vec![ctx.reply(person, text, Some(markup))])
-            .await;
-    }
-    if let Some(text) = super::requester::too_many_open(ctx, person).await? {
-        let menu = ctx.main_menu(person).await?;
-        return ctx
-            .respond(
-                person.id,
-                Next::Clear,
-                vec![ctx.reply(person, text, Some(menu))],
-            )
-            .await;
-    }
     let today = ctx
         .regions
         .get(region)
@@ -487,16 +470,71 @@ async fn submit(
     };
     let menu = ctx.main_menu(person).await?;
     let mut tx = ctx.begin().await?;
+    // The limit and the pause, read in the transaction that creates the request.
+    match super::requester::refusal_in(ctx, &mut tx, person, region).await? {
+        None => {}
+        Some(Refusal::TooMany(text)) => {
+            drop(tx);
+            return ctx
+                .respond(
+                    person.id,
+                    Next::Clear,
+                    vec![ctx.reply(person, text, Some(menu))],
+                )
+                .await;
+        }
+        Some(Refusal::Paused(notice)) => {
+            drop(tx);
+            let picker = RegionPicker::default();
+            let (text, markup) =
+                voice_ask(ctx, person.lang, VoiceStep::Region, &picker, Some(notice));
+            let next = Next::Set(Box::new(State::VoiceRequest {
+                file_id: new.voice_file_id.unwrap_or_default(),
+                step: VoiceStep::Region,
+                region_id: None,
+                picker,
+            }));
+            return ctx
+                .respond(person.id, next, vec![ctx.reply(person, text, Some(markup))])
+                .await;
+        }
+    }
     let row = db::requests::create(&mut tx, ctx.clock.now_ms(), &new).await?;
     store::mark_voice_request(&mut tx, row.id).await?;
     let fanout = notify::fan_out(ctx, &mut tx, &row, &[person.id]).await?;
     let pushed = fanout.now + fanout.held;
+    // The leads hear the message itself first: it is all there is to tell its kind of help by.
+    if let Some(file_id) = &row.voice_file_id {
+        for lead in super::lead::watchers(ctx, &mut tx, region).await? {
+            let lang = notify::lang_of(&mut tx, lead).await?;
+            let caption = ctx.i18n.f(lang, "claimer-voice", &args![("id", row.id)]);
+            let voice = Payload::Voice {
+                file_id: file_id.clone(),
+                caption: Some(caption),
+            };
+            enqueue(
+                &mut tx,
+                &Outgoing {
+                    chat_id: lead,
+                    priority: Priority::Reply,
+                    payload: voice,
+                },
+            )
+            .await?;
+        }
+    }
     let buttons = |lang: Lang| category_buttons(ctx, lang, row.id);
     super::lead::alert_leads(ctx, &mut tx, &row, "voice-request-lead", 0, Some(&buttons)).await?;
     let region_name = escape(&render::region(&ctx.regions, person.lang, region));
-    // Like a typed request: at night the person hears when the volunteers will see it.
+    // Like a typed request: at night the person hears when the volunteers will see it, and with
+    // no volunteer to hear it, that a coordinator will listen and pass it on.
     let text = match (fanout.now, fanout.first_release) {
         (0, Some(at)) => super::duty::posted_at_night(ctx, person.lang, &row, &region_name, at),
+        (0, None) => ctx.i18n.f(
+            person.lang,
+            "voice-posted-nobody",
+            &args![("id", row.id), ("region", region_name)],
+        ),
         _ => ctx.i18n.f(
             person.lang,
             "voice-posted",

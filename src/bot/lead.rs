@@ -71,7 +71,8 @@ pub async fn alert_leads(
                     "category",
                     render::category(&ctx.i18n, lang, row.category())
                 ),
-                ("settlement", escape(&row.settlement)),
+                // A quick voice request has no town: the region alone.
+                ("place", render::place(&ctx.regions, lang, row)),
                 (
                     "region",
                     escape(&render::region(&ctx.regions, lang, row.region_id))
@@ -768,7 +769,7 @@ fn requests_message(
                 ("id", r.id),
                 ("stale", if stale { "⚠️ " } else { "" }),
                 ("category", render::category(&ctx.i18n, lang, r.category())),
-                ("settlement", escape(&r.settlement)),
+                ("place", render::place(&ctx.regions, lang, r)),
                 ("status", render::status(&ctx.i18n, lang, r.status())),
                 ("hours", hours),
             ],

@@ -147,13 +147,13 @@ pub async fn hand_over(
     claimed: &RequestRow,
     volunteer: &Person,
 ) -> Result<(), sqlx::Error> {
-    let (i18n, me, id) = (&ctx.i18n, volunteer.id, claimed.id);
+    let (i18n, regions, me, id) = (&ctx.i18n, &ctx.regions, volunteer.id, claimed.id);
     super::door::new_code_word(tx, claimed).await?;
     notify::close_pushes(tx, id, true, |lang, chat| {
         if chat == me {
             i18n.f(lang, "push-taken-by-you", &args![("id", id)])
         } else {
-            render::push_taken(i18n, lang, claimed)
+            render::push_taken(i18n, regions, lang, claimed)
         }
     })
     .await?;

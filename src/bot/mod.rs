@@ -298,6 +298,7 @@ async fn on_private_message(ctx: Ctx, person: Person, msg: Message, state: State
 }
 
 async fn route_message(ctx: &Ctx, person: &Person, msg: &Message, state: State) -> HandlerResult {
+    let state = relay::drop_offer(ctx, person, state).await?;
     let state = aftercare::let_go(ctx, person, msg, state).await?;
     if let Some(text) = msg.text()
         && let Some(cmd) = commands::Command::parse(text, &ctx.bot_username)
@@ -323,6 +324,8 @@ async fn route_message(ctx: &Ctx, person: &Person, msg: &Message, state: State) 
         }
         State::VoiceRequest { .. } => intake::on_voice_message(ctx, person, msg, state).await,
         State::Relay { request_id } => relay::on_message(ctx, person, msg, request_id).await,
+        // Left by relay::drop_offer above.
+        State::RelayOffer { .. } => commands::on_idle_message(ctx, person, msg).await,
     }
 }
 
@@ -347,6 +350,11 @@ async fn callbacks_route(
         ctx.answer_callback(q, Some(ctx.t(person.lang, "stale-button")), false)
             .await;
         return Ok(());
+    };
+    // An offer to pass words on is answered by its own button; any other press leaves it.
+    let state = match (&cb, state) {
+        (Cb::RelayPass(_), state) => state,
+        (_, state) => relay::drop_offer(ctx, person, state).await?,
     };
     match cb {
         Cb::Claim(id) => lifecycle::claim(ctx, person, q, id).await,
@@ -392,6 +400,7 @@ async fn callbacks_route(
         Cb::OnMyWayAsk(id) => door::on_my_way_ask(ctx, person, q, id).await,
         Cb::OnMyWay(id, eta) => door::on_my_way(ctx, person, q, id, eta).await,
         Cb::RelayStart(id) => relay::start(ctx, person, q, id, state).await,
+        Cb::RelayPass(id) => relay::pass(ctx, person, q, id, state).await,
         Cb::Share(id) => door::share(ctx, person, q, id).await,
         Cb::Unshare(id) => door::unshare(ctx, person, q, id).await,
         Cb::Follow(code) => door::follow(ctx, person, q, code).await,

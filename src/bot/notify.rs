@@ -47,7 +47,7 @@ pub fn push_to(ctx: &Ctx, row: &RequestRow, chat_id: i64, lang: Lang) -> Outgoin
         yours_text: ctx
             .i18n
             .f(lang, "push-taken-by-you", &args![("id", row.id)]),
-        taken_text: render::push_taken(&ctx.i18n, lang, row),
+        taken_text: render::push_taken(&ctx.i18n, &ctx.regions, lang, row),
         gone_text: ctx.i18n.f(lang, "push-gone", &args![("id", row.id)]),
     };
     Outgoing {
@@ -125,7 +125,7 @@ pub async fn fan_out(
                     text,
                     markup,
                     yours_text: ctx.i18n.f(lang, "push-gone", &args![("id", row.id)]),
-                    taken_text: render::push_taken(&ctx.i18n, lang, row),
+                    taken_text: render::push_taken(&ctx.i18n, &ctx.regions, lang, row),
                     gone_text: ctx.i18n.f(lang, "push-gone", &args![("id", row.id)]),
                 },
             },

@@ -181,7 +181,12 @@ pub async fn on_message(ctx: &Ctx, person: &Person, msg: &Message, id: i64) -> H
         None => String::new(),
     };
     let to_lang = notify::lang_of(&mut tx, to).await?;
-    let out = match content {
+    let answer = inline_markup(vec![vec![(
+        ctx.i18n.f(to_lang, "btn-relay-reply", &args![("id", id)]),
+        Cb::RelayStart(id),
+    )]]);
+    let mut outs = vec![];
+    match content {
         Content::Text(text) => {
             let key = match side {
                 Side::Requester => "relay-from-requester",
@@ -192,11 +197,7 @@ pub async fn on_message(ctx: &Ctx, person: &Person, msg: &Message, id: i64) -> H
                 key,
                 &args![("id", id), ("name", escape(&name)), ("text", escape(&text))],
             );
-            let answer = inline_markup(vec![vec![(
-                ctx.i18n.f(to_lang, "btn-relay-reply", &args![("id", id)]),
-                Cb::RelayStart(id),
-            )]]);
-            Outgoing::text(to, Priority::Reply, text, Some(answer))
+            outs.push(Outgoing::text(to, Priority::Reply, text, Some(answer)));
         }
         Content::Voice(file_id) => {
             let key = match side {
@@ -206,17 +207,20 @@ pub async fn on_message(ctx: &Ctx, person: &Person, msg: &Message, id: i64) -> H
             let caption = ctx
                 .i18n
                 .f(to_lang, key, &args![("id", id), ("name", escape(&name))]);
-            Outgoing {
+            outs.push(Outgoing {
                 chat_id: to,
                 priority: Priority::Reply,
                 payload: Payload::Voice {
                     file_id,
                     caption: Some(caption),
                 },
-            }
+            });
+            // A voice message carries no buttons here: a short line after it does.
+            let line = ctx.i18n.f(to_lang, "relay-voice-reply", &args![("id", id)]);
+            outs.push(Outgoing::text(to, Priority::Reply, line, Some(answer)));
         }
-    };
-    enqueue(&mut tx, &out).await?;
+    }
+    crate::outbox::enqueue_all(&mut tx, &outs).await?;
     db::door::record_relayed(&mut tx, id, person.id, ctx.clock.now_ms()).await?;
     let ack = match side {
         Side::Requester => "relay-sent-to-volunteer",
@@ -230,6 +234,121 @@ pub async fn on_message(ctx: &Ctx, person: &Person, msg: &Message, id: i64) -> H
     .await?;
     ctx.doorbell.commit(tx).await?;
     tracing::debug!(request = id, "message relayed");
+    Ok(())
+}
+
+/// Words typed outside any dialogue by a requester with exactly one taken request: she is asked
+/// whether to pass them to its volunteer («💬 Pass it on»), the words kept in her dialogue state
+/// until she presses. False (nothing said) when there is no such request or the text is not one
+/// that could be passed on.
+pub async fn offer(
+    ctx: &Ctx,
+    person: &Person,
+    text: &str,
+) -> Result<bool, crate::error::HandlerError> {
+    let Ok(words) = BoundedText::parse(text, MAX_CHARS) else {
+        return Ok(false);
+    };
+    let taken = db::requests::taken_of_requester(&ctx.pool, person.id).await?;
+    let [id] = taken[..] else {
+        return Ok(false);
+    };
+    let words = words.into_inner();
+    let question = ctx.i18n.f(
+        person.lang,
+        "relay-offer",
+        &args![("id", id), ("text", escape(&words))],
+    );
+    let buttons = inline_markup(vec![vec![(
+        ctx.t(person.lang, "btn-relay-pass"),
+        Cb::RelayPass(id),
+    )]]);
+    let next = Next::Set(Box::new(State::RelayOffer {
+        request_id: id,
+        text: words,
+    }));
+    ctx.respond(
+        person.id,
+        next,
+        vec![ctx.reply(person, question, Some(buttons))],
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Anything but «💬 Pass it on» leaves an offer: its words are forgotten.
+pub async fn drop_offer(ctx: &Ctx, person: &Person, state: State) -> Result<State, sqlx::Error> {
+    if !matches!(state, State::RelayOffer { .. }) {
+        return Ok(state);
+    }
+    let mut tx = db::begin_write(&ctx.pool).await?;
+    db::dialogues::clear(&mut tx, person.id).await?;
+    tx.commit().await?;
+    Ok(State::Idle)
+}
+
+/// 💬 Pass it on: the kept words go to the volunteer of the request, if it is still taken and
+/// hers — one transaction, re-checked there.
+pub async fn pass(
+    ctx: &Ctx,
+    person: &Person,
+    q: &CallbackQuery,
+    id: i64,
+    state: State,
+) -> HandlerResult {
+    let offered =
+        |s: &State| matches!(s, State::RelayOffer { request_id, .. } if *request_id == id);
+    if !offered(&state) {
+        ctx.answer_callback(q, Some(ctx.t(person.lang, "stale-button")), true)
+            .await;
+        return Ok(());
+    }
+    let mut tx = ctx.begin().await?;
+    // Read again in the transaction: two quick presses pass the words on once.
+    let Some(State::RelayOffer { text, .. }) = db::dialogues::load_in(&mut tx, person.id)
+        .await?
+        .filter(offered)
+    else {
+        drop(tx);
+        ctx.answer_callback(q, Some(ctx.t(person.lang, "stale-button")), true)
+            .await;
+        return Ok(());
+    };
+    let row = db::requests::get_tx(&mut tx, id)
+        .await?
+        .filter(|r| r.status() == Status::Claimed && r.requester_id == person.id);
+    let Some(volunteer) = row.and_then(|r| r.claimed_by) else {
+        db::dialogues::clear(&mut tx, person.id).await?;
+        super::lifecycle::clear_pressed(&mut tx, q).await?;
+        ctx.doorbell.commit(tx).await?;
+        let text = ctx
+            .i18n
+            .f(person.lang, "relay-not-taken", &args![("id", id)]);
+        ctx.answer_callback(q, Some(text), true).await;
+        return Ok(());
+    };
+    let to_lang = notify::lang_of(&mut tx, volunteer).await?;
+    let relayed = ctx.i18n.f(
+        to_lang,
+        "relay-from-requester",
+        &args![("id", id), ("name", ""), ("text", escape(&text))],
+    );
+    let answer = inline_markup(vec![vec![(
+        ctx.i18n.f(to_lang, "btn-relay-reply", &args![("id", id)]),
+        Cb::RelayStart(id),
+    )]]);
+    enqueue(
+        &mut tx,
+        &Outgoing::text(volunteer, Priority::Reply, relayed, Some(answer)),
+    )
+    .await?;
+    db::door::record_relayed(&mut tx, id, person.id, ctx.clock.now_ms()).await?;
+    db::dialogues::clear(&mut tx, person.id).await?;
+    super::lifecycle::clear_pressed(&mut tx, q).await?;
+    let ack = ctx.i18n.f(person.lang, "relay-passed", &args![("id", id)]);
+    enqueue(&mut tx, &ctx.reply(person, ack, None)).await?;
+    ctx.doorbell.commit(tx).await?;
+    ctx.answer_callback(q, None, false).await;
     Ok(())
 }
 

@@ -44,7 +44,7 @@ fn row_when(i18n: &I18n, lang: Lang, r: &RequestRow) -> String {
 }
 
 /// "Pskov, Pskov Oblast": settlement and region, never the street.
-fn place(regions: &Regions, lang: Lang, r: &RequestRow) -> String {
+pub fn place(regions: &Regions, lang: Lang, r: &RequestRow) -> String {
     let region = escape(&region(regions, lang, r.region_id));
     // A quick voice request has no town: the voice message says where.
     if r.settlement.is_empty() {
@@ -88,14 +88,14 @@ pub fn push(i18n: &I18n, regions: &Regions, lang: Lang, r: &RequestRow) -> Strin
     )
 }
 
-pub fn push_taken(i18n: &I18n, lang: Lang, r: &RequestRow) -> String {
+pub fn push_taken(i18n: &I18n, regions: &Regions, lang: Lang, r: &RequestRow) -> String {
     i18n.f(
         lang,
         "push-taken",
         &args![
             ("id", r.id),
             ("category", category(i18n, lang, r.category())),
-            ("settlement", escape(&r.settlement)),
+            ("place", place(regions, lang, r)),
         ],
     )
 }
@@ -119,14 +119,13 @@ pub fn claimer_details(
             "claimer-phone",
             &args![("phone", escape(phone)), ("name", escape(contact_name))],
         ),
-        None => {
-            let link = format!(
-                "<a href=\"tg://user?id={}\">{}</a>",
-                r.requester_id,
-                escape(requester_name)
-            );
-            i18n.f(lang, "claimer-no-phone", &args![("link", link)])
-        }
+        // Never a link to the person's Telegram profile: the relay promises that the volunteer
+        // sees neither their phone number nor their username.
+        None => i18n.f(
+            lang,
+            "claimer-no-phone",
+            &args![("button", i18n.t(lang, "btn-write-requester"))],
+        ),
     };
     let address = match r.address.as_deref().filter(|a| !a.is_empty()) {
         Some(a) => escape(a),

@@ -32,6 +32,34 @@ pub(super) async fn too_many_open(
     }))
 }
 
+/// Why no request can be created now.
+pub(super) enum Refusal {
+    /// MAX_OPEN_REQUESTS unfinished requests: the kind answer.
+    TooMany(String),
+    /// The region's intake is paused: the lead's message.
+    Paused(String),
+}
+
+/// The open-request limit and the region's intake pause, read inside the write transaction that
+/// would create the request.
+pub(super) async fn refusal_in(
+    ctx: &Ctx,
+    tx: &mut db::Tx,
+    person: &Person,
+    region: i64,
+) -> Result<Option<Refusal>, sqlx::Error> {
+    let open = db::requests::unfinished_in(tx, person.id).await?;
+    if open >= i64::from(ctx.config.max_open_requests) {
+        let text = ctx
+            .i18n
+            .f(person.lang, "too-many-open", &args![("count", open)]);
+        return Ok(Some(Refusal::TooMany(text)));
+    }
+    Ok(db::aftercare::pause_message_in(tx, region)
+        .await?
+        .map(|m| Refusal::Paused(super::intake::pause_text(ctx, person.lang, region, &m))))
+}
+
 pub async fn start(ctx: &Ctx, person: &Person) -> HandlerResult {
     if let Some(text) = too_many_open(ctx, person).await? {
         let menu = ctx.main_menu(person).await?;
@@ -542,29 +570,33 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
         )
         .await;
     };
-    if let Some(text) = too_many_open(ctx, person).await? {
-        let menu = ctx.main_menu(person).await?;
-        return ctx
-            .respond(
-                person.id,
-                Next::Clear,
-                vec![ctx.reply(person, text, Some(menu))],
-            )
-            .await;
-    }
-    // Paused since the region was chosen: the same notice, and the region question again.
-    if let Some(notice) =
-        super::intake::paused_notice(ctx, person.lang, Some(new.region_id)).await?
-    {
-        let draft = RequestDraft {
-            editing: true,
-            picker: Default::default(),
-            ..d
-        };
-        return stay_or_go(ctx, person, ReqStep::Region, draft, Some(notice)).await;
-    }
     let menu = ctx.main_menu(person).await?;
     let mut tx = ctx.begin().await?;
+    // The limit, and a pause since the region was chosen, read in the transaction that creates
+    // the request: nothing can slip in between the check and the request.
+    match refusal_in(ctx, &mut tx, person, new.region_id).await? {
+        None => {}
+        Some(Refusal::TooMany(text)) => {
+            drop(tx);
+            return ctx
+                .respond(
+                    person.id,
+                    Next::Clear,
+                    vec![ctx.reply(person, text, Some(menu))],
+                )
+                .await;
+        }
+        Some(Refusal::Paused(notice)) => {
+            drop(tx);
+            // The same notice, and the region question again.
+            let draft = RequestDraft {
+                editing: true,
+                picker: Default::default(),
+                ..d
+            };
+            return stay_or_go(ctx, person, ReqStep::Region, draft, Some(notice)).await;
+        }
+    }
     let row = db::requests::create(&mut tx, ctx.clock.now_ms(), &new).await?;
     let fanout = notify::fan_out(ctx, &mut tx, &row, &[person.id]).await?;
     let pushed = fanout.now + fanout.held;

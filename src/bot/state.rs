@@ -39,6 +39,10 @@ pub enum State {
     /// Writing to the other side of a taken request through the bot (bot/relay.rs): each message
     /// goes to the volunteer, or to the person who asked, of this request.
     Relay { request_id: i64 },
+    /// A requester typed outside any dialogue while exactly one of her requests is taken: she
+    /// was asked whether to pass these words to its volunteer (bot/relay.rs `pass`). Nothing goes
+    /// without her press; any other message or button leaves it.
+    RelayOffer { request_id: i64, text: String },
 }
 
 /// The optional questions after Done, one at a time; each can be skipped.

@@ -69,11 +69,18 @@ pub struct NewReceipt<'a> {
     pub photo_file_id: Option<&'a str>,
 }
 
-pub async fn add_receipt(tx: &mut Tx, now: i64, r: &NewReceipt<'_>) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query_scalar(
+/// Records a receipt; `None` when this volunteer already has one for this request (one per visit,
+/// so the club never repays twice).
+pub async fn add_receipt(
+    tx: &mut Tx,
+    now: i64,
+    r: &NewReceipt<'_>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO receipts (request_id, requester_id, volunteer_id, region_id, amount_minor,
              photo_file_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (request_id, volunteer_id) DO NOTHING RETURNING id",
     )
     .bind(r.request_id)
     .bind(r.requester_id)
@@ -82,18 +89,37 @@ pub async fn add_receipt(tx: &mut Tx, now: i64, r: &NewReceipt<'_>) -> Result<i6
     .bind(r.amount_minor)
     .bind(r.photo_file_id)
     .bind(now)
-    .fetch_one(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    event(
-        tx,
-        now,
-        r.request_id,
-        r.volunteer_id,
-        kind::RECEIPT,
-        Some(&r.amount_minor.to_string()),
-    )
-    .await?;
+    if id.is_some() {
+        event(
+            tx,
+            now,
+            r.request_id,
+            r.volunteer_id,
+            kind::RECEIPT,
+            Some(&r.amount_minor.to_string()),
+        )
+        .await?;
+    }
     Ok(id)
+}
+
+/// The receipt this volunteer recorded for this request, if any.
+pub async fn receipt_of(
+    tx: &mut Tx,
+    request_id: i64,
+    volunteer: i64,
+) -> Result<Option<Receipt>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        receipt_columns!(),
+        " FROM receipts WHERE request_id = ? AND volunteer_id = ?"
+    ))
+    .bind(request_id)
+    .bind(volunteer)
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 pub async fn receipt(tx: &mut Tx, id: i64) -> Result<Option<Receipt>, sqlx::Error> {
@@ -211,19 +237,29 @@ pub async fn due_for_lead(
 
 // ---- notes and concerns -------------------------------------------------------------------------
 
+/// Whom a note is about: the person helped (see migration 0012).
+pub struct Person<'a> {
+    pub requester_id: i64,
+    pub for_whom: &'a str,
+    pub beneficiary_name: Option<&'a str>,
+}
+
 pub async fn add_note(
     tx: &mut Tx,
     now: i64,
-    requester: i64,
+    about: &Person<'_>,
     request_id: i64,
     volunteer: i64,
     note: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO visit_notes (requester_id, request_id, volunteer_id, note, created_at)
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO visit_notes (requester_id, for_whom, beneficiary_name, request_id, volunteer_id,
+             note, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(requester)
+    .bind(about.requester_id)
+    .bind(about.for_whom)
+    .bind(about.beneficiary_name)
     .bind(request_id)
     .bind(volunteer)
     .bind(note)
@@ -233,18 +269,21 @@ pub async fn add_note(
     event(tx, now, request_id, volunteer, kind::NOTE, None).await
 }
 
-/// The latest notes left about this requester on their other requests, newest first.
+/// The latest notes left about this person helped on their other requests, newest first.
 pub async fn notes_about(
     conn: &mut SqliteConnection,
-    requester: i64,
+    about: &Person<'_>,
     except_request: i64,
     limit: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT note FROM visit_notes WHERE requester_id = ? AND request_id <> ?
+        "SELECT note FROM visit_notes
+         WHERE requester_id = ? AND for_whom = ? AND beneficiary_name IS ? AND request_id <> ?
          ORDER BY id DESC LIMIT ?",
     )
-    .bind(requester)
+    .bind(about.requester_id)
+    .bind(about.for_whom)
+    .bind(about.beneficiary_name)
     .bind(except_request)
     .bind(limit)
     .fetch_all(conn)
@@ -345,6 +384,17 @@ pub async fn pause_message(
     sqlx::query_scalar("SELECT message FROM intake_pauses WHERE region_id = ?")
         .bind(region_id)
         .fetch_optional(pool)
+        .await
+}
+
+/// `pause_message`, read on the connection of a write transaction (to re-check it there).
+pub async fn pause_message_in(
+    conn: &mut SqliteConnection,
+    region_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT message FROM intake_pauses WHERE region_id = ?")
+        .bind(region_id)
+        .fetch_optional(conn)
         .await
 }
 

@@ -554,6 +554,30 @@ pub async fn unfinished_of(pool: &SqlitePool, requester: i64) -> Result<i64, sql
         .await
 }
 
+/// `unfinished_of`, read on the connection of a write transaction (to re-check the limit there).
+pub async fn unfinished_in(
+    conn: &mut sqlx::SqliteConnection,
+    requester: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM help_requests WHERE requester_id = ? AND status IN ('open', 'claimed', 'done')")
+        .bind(requester)
+        .fetch_one(conn)
+        .await
+}
+
+/// The taken requests of a requester (at most two: enough to tell "exactly one").
+pub async fn taken_of_requester(
+    pool: &SqlitePool,
+    requester: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM help_requests WHERE requester_id = ? AND status = 'claimed' ORDER BY id LIMIT 2",
+    )
+    .bind(requester)
+    .fetch_all(pool)
+    .await
+}
+
 /// When the earliest done request will be due for closing, if any.
 pub async fn earliest_done_at(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
     let row: (Option<i64>,) =

@@ -650,7 +650,8 @@ async fn a_quick_voice_request_reaches_the_claimer_as_a_voice_message() {
     nina.send_photo().await;
     nina.expect_text("Пожалуйста, напишите ответ").await;
     nina.send_voice("voice-nina-2").await;
-    nina.expect_text("передадим это, последнее сообщение").await;
+    nina.expect_text("Хорошо, возьмём последнее сообщение.")
+        .await;
     nina.send_text("псков").await;
     nina.expect_text("По какому номеру волонтёр может вам позвонить?")
         .await;

@@ -272,7 +272,7 @@ async fn on_my_way_tells_the_requester_and_followers_is_recorded_and_counts_as_a
         .with_timezone(&chrono_tz::Europe::Moscow)
         .format("%H:%M")
         .to_string();
-    let told = olga.expect_text("is on the way to you").await;
+    let told = olga.expect_text("is on the way to Maria Ivanovna").await;
     assert!(
         told.text.contains(&format!("#{id}"))
             && told.text.contains(&format!("around {at}"))

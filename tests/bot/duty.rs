@@ -143,7 +143,9 @@ async fn a_volunteer_pauses_from_the_profile_in_russian_and_a_leads_suspension_s
     assert!(paused.text.contains("нет взятых заявок"), "{}", paused.text);
 
     olga.send_text("/profile").await;
-    let profile = olga.expect_text("Дежурство: ⏸ пауза").await;
+    let profile = olga
+        .expect_text("Дежурство: ⏸ на паузе по вашему решению")
+        .await;
     assert!(profile.has_button("▶️ Снять паузу") && !profile.has_button("⏸ Пауза"));
 
     // Her club lead sees both: the club's status, and that she paused herself.

@@ -11,6 +11,7 @@ mod duty;
 mod escalation;
 mod export;
 mod fake_selftest;
+mod follow_ups;
 mod fuzz;
 mod interplay;
 mod languages;
