@@ -13,6 +13,7 @@ digest-cancelled = ✖️ Cancelled: { $n }
 digest-active = 🙋 Volunteers who took or finished requests: { $n }
 digest-waiting-header = <b>⏳ Waiting for a volunteer for over 24 hours: { $n }</b>
 digest-waiting-none = ⏳ No request has waited for a volunteer for over 24 hours.
+digest-voice-only = 🎤 place in the voice message
 digest-item-waiting = • #{ $id } · { $category } · { $settlement } · waiting { $age }
 digest-held-header = <b>⚠️ Taken but not done for over 48 hours: { $n }</b>
 digest-held-none = ⚠️ No request has been held for over 48 hours without being done.

@@ -42,7 +42,10 @@ duty-saved = ✅ Saved
 ## The limit on requests held at once
 
 duty-limit-popup = You already hold as many requests as one volunteer can. The list is in the chat.
-duty-limit-reached = ✋ You already hold { $count } requests — the most one volunteer can hold at once is { $max }. Thank you for doing so much!
+duty-limit-reached = ✋ You already hold { $count } { $count ->
+        [one] request
+       *[other] requests
+    } — the most one volunteer can hold at once is { $max }. Thank you for doing so much!
     You hold now:
 duty-limit-item = • <b>#{ $id }</b> · { $category } · { $settlement } · { $when }
 duty-limit-next = When you finish one («✅ Done») or give one back in /my, you can take a new one.

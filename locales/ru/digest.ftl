@@ -13,6 +13,7 @@ digest-cancelled = ✖️ Отменены: { $n }
 digest-active = 🙋 Волонтёры, которые брали или выполняли заявки: { $n }
 digest-waiting-header = <b>⏳ Ждут волонтёра больше 24 часов: { $n }</b>
 digest-waiting-none = ⏳ Заявок, которые ждут волонтёра больше 24 часов, нет.
+digest-voice-only = 🎤 место — в голосовом сообщении
 digest-item-waiting = • №{ $id } · { $category } · { $settlement } · ждёт { $age }
 digest-held-header = <b>⚠️ Взяты, но не выполнены больше 48 часов: { $n }</b>
 digest-held-none = ⚠️ Заявок, которые взяты больше 48 часов назад и не выполнены, нет.

@@ -563,7 +563,7 @@ pub async fn open_link(ctx: &Ctx, person: &Person, payload: &str) -> HandlerResu
                         render::category(&ctx.i18n, lang, row.category())
                     ),
                     ("name", beneficiary(ctx, lang, &row)),
-                    ("settlement", escape(&row.settlement))
+                    ("settlement", render::place(&ctx.regions, lang, &row))
                 ],
             );
             let buttons = inline_markup(vec![vec![

@@ -406,7 +406,7 @@ pub async fn claim_limit(
                 &args![
                     ("id", r.id),
                     ("category", render::category(&ctx.i18n, lang, r.category())),
-                    ("settlement", escape(&r.settlement)),
+                    ("settlement", render::place(&ctx.regions, lang, &r)),
                     (
                         "when",
                         render::when(&ctx.i18n, lang, r.urgency(), needed_on(&r))
@@ -667,7 +667,15 @@ pub async fn my_repeats(ctx: &Ctx, person: &Person) -> Result<Option<Outgoing>, 
             &args![
                 ("id", r.source_request_id),
                 ("category", category),
-                ("settlement", escape(&r.settlement)),
+                // A quick voice request has no town: its region instead.
+                (
+                    "settlement",
+                    if r.settlement.is_empty() {
+                        escape(&render::region(&ctx.regions, lang, r.region_id))
+                    } else {
+                        escape(&r.settlement)
+                    }
+                ),
                 (
                     "weekly",
                     ctx.i18n

@@ -386,7 +386,7 @@ fn render_with(
                 &args![
                     ("id", r.id),
                     ("category", category(i18n, lang, &r.category)),
-                    ("settlement", short(&r.settlement, 40)),
+                    ("settlement", town(i18n, lang, &r.settlement)),
                     ("age", age(i18n, lang, span.now - r.since)),
                 ],
             ));
@@ -409,7 +409,7 @@ fn render_with(
                 &args![
                     ("id", r.id),
                     ("category", category(i18n, lang, &r.category)),
-                    ("settlement", short(&r.settlement, 40)),
+                    ("settlement", town(i18n, lang, &r.settlement)),
                     (
                         "volunteer",
                         short(r.volunteer.as_deref().unwrap_or("?"), 30)
@@ -540,6 +540,15 @@ fn category(i18n: &I18n, lang: Lang, code: &str) -> String {
 }
 
 /// User text, cut to `max` characters and HTML-escaped.
+/// A listed request's town; a quick voice request has none (the voice message says where).
+fn town(i18n: &I18n, lang: Lang, settlement: &str) -> String {
+    if settlement.is_empty() {
+        i18n.t(lang, "digest-voice-only")
+    } else {
+        short(settlement, 40)
+    }
+}
+
 fn short(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         escape(s)

@@ -661,3 +661,59 @@ async fn words_typed_outside_a_conversation_go_to_the_volunteer_only_after_the_p
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_held_voice_request_shows_its_region_in_the_claim_limit_list() {
+    let app = TestApp::spawn_with(|c| c.max_active_claims = 1).await;
+    let anna = seed_volunteer(&app, 501, "Anna", "en", PSKOV, &["other", "groceries"]).await;
+    let nina = app.user(103, "Нина", "ru");
+    let maria = app.user(101, "Maria", "en");
+    let voice = voice_request_without_phone(&nina, "voice-nina").await;
+    let push = expect_push(&anna, voice).await;
+    take(&anna, &push, voice).await;
+
+    let typed = ask_for_help(&maria, &Ask::default()).await;
+    let push = expect_push(&anna, typed).await;
+    anna.press(&push, &format!("c:{typed}")).await;
+    let list = anna.expect_text("You already hold 1 request —").await;
+    assert!(
+        list.text
+            .contains(&format!("#{voice} · ✳️ Other · Pskov Oblast ·")),
+        "{}",
+        list.text
+    );
+    assert_eq!(status_of(&app, typed).await, ("open".to_owned(), None));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_waiting_voice_request_is_listed_in_the_digest_as_one_whose_place_is_in_the_voice() {
+    let app = TestApp::spawn().await;
+    let vera = lead(&app, 900, "Vera", "en", PSKOV).await;
+    let lev = lead(&app, 901, "Лев", "ru", PSKOV).await;
+    let nina = app.user(103, "Нина", "ru");
+    let id = voice_request_without_phone(&nina, "voice-nina").await;
+
+    app.clock.advance(chrono::Duration::hours(25));
+    vera.send_text("/digest").await;
+    let digest = vera
+        .expect_text("Waiting for a volunteer for over 24 hours: 1")
+        .await;
+    assert!(
+        digest.text.contains(&format!(
+            "#{id} · ✳️ Other · 🎤 place in the voice message · waiting"
+        )),
+        "{}",
+        digest.text
+    );
+    lev.send_text("/digest").await;
+    let digest = lev.expect_text("Ждут волонтёра больше 24 часов: 1").await;
+    assert!(
+        digest.text.contains(&format!(
+            "№{id} · ✳️ Другая помощь · 🎤 место — в голосовом сообщении · ждёт"
+        )),
+        "{}",
+        digest.text
+    );
+    app.stop().await;
+}
