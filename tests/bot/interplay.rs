@@ -109,7 +109,7 @@ async fn a_voice_request_at_night_waits_for_the_morning_and_its_claimer_gets_voi
     let push = expect_push(&vera, id).await;
     let push_olga = expect_push(&olga, id).await;
     vera.press(&push, &format!("c:{id}")).await;
-    vera.expect_text("You already hold 1 requests").await;
+    vera.expect_text("You already hold 1 request —").await;
     assert_eq!(status_of(&app, id).await, ("open".into(), None));
 
     // Olga takes it: the details with the code word, the voice message; Nina hears the word.
@@ -251,7 +251,7 @@ async fn a_club_chat_take_keeps_the_claim_limit_and_gives_the_code_word() {
             .await
             .contains("as many requests as one volunteer can")
     );
-    let refusal = anna.expect_text("You already hold 1 requests").await;
+    let refusal = anna.expect_text("You already hold 1 request —").await;
     assert!(
         refusal.text.contains(&format!("#{held} ·")),
         "{}",
