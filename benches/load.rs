@@ -699,19 +699,25 @@ fn now_ms() -> i64 {
     mutual_aid_bot::db::now_ms()
 }
 
-/// `n` approved volunteers with ids from `first`, in `region`, doing `categories`.
-async fn seed_volunteers(pool: &SqlitePool, first: i64, n: i64, region: i64, categories: &[&str]) {
-    let mut tx = pool.begin().await.unwrap();
+/// `n` users with ids from `first`, named `prefix` and their id, reading English.
+async fn seed_users(tx: &mut sqlx::SqliteConnection, first: i64, n: i64, prefix: &str) {
     sqlx::query(
         "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?2)
          INSERT INTO users (id, first_name, tg_language, created_at)
-         SELECT ?1 + i, 'V' || (?1 + i), 'en', 0 FROM s",
+         SELECT ?1 + i, ?3 || (?1 + i), 'en', 0 FROM s",
     )
     .bind(first)
     .bind(n)
-    .execute(&mut *tx)
+    .bind(prefix)
+    .execute(tx)
     .await
     .unwrap();
+}
+
+/// `n` approved volunteers with ids from `first`, in `region`, doing `categories`.
+async fn seed_volunteers(pool: &SqlitePool, first: i64, n: i64, region: i64, categories: &[&str]) {
+    let mut tx = pool.begin().await.unwrap();
+    seed_users(&mut tx, first, n, "V").await;
     sqlx::query(
         "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?2)
          INSERT INTO volunteers (user_id, display_name, status, created_at)
@@ -750,16 +756,7 @@ async fn seed_volunteers(pool: &SqlitePool, first: i64, n: i64, region: i64, cat
 /// `n` club leads of `region`, appointed now (so no missed morning digest is due at start).
 async fn seed_leads(pool: &SqlitePool, first: i64, n: i64, region: i64) {
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query(
-        "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?2)
-         INSERT INTO users (id, first_name, tg_language, created_at)
-         SELECT ?1 + i, 'L' || (?1 + i), 'en', 0 FROM s",
-    )
-    .bind(first)
-    .bind(n)
-    .execute(&mut *tx)
-    .await
-    .unwrap();
+    seed_users(&mut tx, first, n, "L").await;
     sqlx::query(
         "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?2)
          INSERT INTO leads (user_id, region_id, appointed_at) SELECT ?1 + i, ?3, ?4 FROM s",
@@ -784,16 +781,7 @@ async fn seed_open_requests(
     category: &str,
 ) -> Vec<i64> {
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query(
-        "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?2)
-         INSERT INTO users (id, first_name, tg_language, created_at)
-         SELECT ?1 + i, 'R' || (?1 + i), 'en', 0 FROM s",
-    )
-    .bind(first_requester)
-    .bind(n)
-    .execute(&mut *tx)
-    .await
-    .unwrap();
+    seed_users(&mut tx, first_requester, n, "R").await;
     let now = now_ms();
     sqlx::query(
         "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?2)

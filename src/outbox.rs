@@ -156,17 +156,7 @@ impl Outgoing {
 
 /// Queues messages inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, out: &Outgoing) -> Result<(), sqlx::Error> {
-    let json = serde_json::to_string(&out.payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let request_id = request_of(&out.payload);
-    db::outbox::insert(
-        tx,
-        out.priority as i64,
-        out.chat_id,
-        out.payload.kind(),
-        &json,
-        request_id,
-    )
-    .await
+    db::outbox::insert(tx, &new_row(out)?).await
 }
 
 /// Queues many messages in one statement.
@@ -174,19 +164,18 @@ pub async fn enqueue_all(tx: &mut Tx, outs: &[Outgoing]) -> Result<(), sqlx::Err
     if let [one] = outs {
         return enqueue(tx, one).await;
     }
-    let mut rows = Vec::with_capacity(outs.len());
-    for out in outs {
-        let json =
-            serde_json::to_string(&out.payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        rows.push(db::outbox::NewRow {
-            priority: out.priority as i64,
-            chat_id: out.chat_id,
-            kind: out.payload.kind(),
-            payload_json: json,
-            request_id: request_of(&out.payload),
-        });
-    }
+    let rows = outs.iter().map(new_row).collect::<Result<Vec<_>, _>>()?;
     db::outbox::insert_all(tx, &rows).await
+}
+
+fn new_row(out: &Outgoing) -> Result<db::outbox::NewRow, sqlx::Error> {
+    Ok(db::outbox::NewRow {
+        priority: out.priority as i64,
+        chat_id: out.chat_id,
+        kind: out.payload.kind(),
+        payload_json: db::to_json(&out.payload)?,
+        request_id: request_of(&out.payload),
+    })
 }
 
 fn request_of(payload: &Payload) -> Option<i64> {
@@ -271,21 +260,8 @@ impl Pacer {
 
     /// When a send to `chat_id` may start, or `None` if it may start now.
     fn wait_for(&mut self, chat_id: i64, now: Instant) -> Option<Instant> {
-        if let Some(p) = self.paused_until {
-            if p > now {
-                return Some(p);
-            }
-            self.paused_until = None;
-        }
-        while self
-            .window
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
-        {
-            self.window.pop_front();
-        }
-        if self.window.len() >= self.limits.per_second as usize {
-            return self.window.front().map(|t| *t + WINDOW);
+        if self.room(now) == 0 {
+            return self.window_frees_at(now);
         }
         match self.next_for_chat.get(&chat_id) {
             Some(t) if *t > now => Some(*t),
@@ -298,13 +274,7 @@ impl Pacer {
     /// sends leave the window one by one, so a reply never waits long for a free place, and the
     /// window stays nearly full (a whole share kept for replies left a tenth of it unused).
     fn bulk_started(&mut self, now: Instant) {
-        while self
-            .replies
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
-        {
-            self.replies.pop_front();
-        }
+        forget_before_window(&mut self.replies, now);
         let kept = (self.replies.len() / 2) as u32;
         let interval = WINDOW / self.limits.per_second.saturating_sub(kept).max(1);
         let earliest = now.checked_sub(interval).unwrap_or(now);
@@ -323,13 +293,7 @@ impl Pacer {
         if self.paused_until.is_some_and(|p| p > now) {
             return 0;
         }
-        while self
-            .window
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
-        {
-            self.window.pop_front();
-        }
+        forget_before_window(&mut self.window, now);
         (self.limits.per_second as usize).saturating_sub(self.window.len())
     }
 
@@ -358,6 +322,16 @@ impl Pacer {
         if self.next_for_chat.len() > 10_000 {
             self.next_for_chat.retain(|_, t| *t > now);
         }
+    }
+}
+
+/// Drops the starts that have left the window that ends `now`.
+fn forget_before_window(starts: &mut VecDeque<Instant>, now: Instant) {
+    while starts
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+    {
+        starts.pop_front();
     }
 }
 
@@ -421,7 +395,6 @@ impl Sender {
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let mut pacer = Pacer::new(self.limits.clone());
         let mut queue = Queue::default();
-        let mut in_flight: HashSet<i64> = HashSet::new();
         let mut tasks: JoinSet<Attempt> = JoinSet::new();
         let mut last_prune: Option<Instant> = None;
         let mut read_new = true;
@@ -475,7 +448,6 @@ impl Sender {
             let picked = pick(
                 &queue,
                 &mut pacer,
-                &in_flight,
                 self.limits.concurrency - tasks.len(),
                 now,
                 now_ms,
@@ -493,7 +465,6 @@ impl Sender {
                         let now = Instant::now();
                         for row in rows {
                             pacer.start(row.chat_id, now);
-                            in_flight.insert(row.id);
                             let bot = self.bot.clone();
                             tasks.spawn(async move {
                                 let result = deliver(&bot, &row).await;
@@ -525,7 +496,6 @@ impl Sender {
                         }
                     }
                     for a in &finished {
-                        in_flight.remove(&a.row.id);
                         pacer.finish(a.row.chat_id);
                     }
                     recorded(self.settle(finished, &mut pacer, &mut queue).await);
@@ -744,15 +714,13 @@ async fn record_batch(
 fn pick(
     queue: &Queue,
     pacer: &mut Pacer,
-    in_flight: &HashSet<i64>,
     slots: usize,
     now: Instant,
     now_ms: i64,
     wake: &mut Option<Instant>,
 ) -> Vec<db::outbox::Pending> {
     let mut soonest = |t: Instant| *wake = Some(wake.map_or(t, |w| w.min(t)));
-    let window_room = pacer.room(now);
-    let mut room = slots.min(window_room);
+    let mut room = slots.min(pacer.room(now));
     if room == 0 {
         if let Some(t) = pacer.window_frees_at(now) {
             soonest(t);
@@ -772,10 +740,8 @@ fn pick(
         let Some(p) = queue.by_id.get(id) else {
             continue;
         };
-        if in_flight.contains(id)
-            || pacer.busy_chats.contains(&p.chat_id)
-            || chats.contains(&p.chat_id)
-        {
+        // A chat with a send in flight (or picked in this round) waits for it.
+        if pacer.busy_chats.contains(&p.chat_id) || chats.contains(&p.chat_id) {
             continue;
         }
         if p.not_before > now_ms {
@@ -939,7 +905,6 @@ mod tests {
         for i in 0..500 {
             queue.add(pending(i + 1, Priority::Push, 1000 + i));
         }
-        let none = HashSet::new();
         let t0 = Instant::now();
         let mut starts: Vec<Instant> = vec![];
         let mut queued_at: HashMap<i64, Instant> = HashMap::new();
@@ -953,7 +918,7 @@ mod tests {
                 queued_at.insert(id, t);
             }
             let mut wake = None;
-            for p in pick(&queue, &mut pacer, &none, 64, t, 0, &mut wake) {
+            for p in pick(&queue, &mut pacer, 64, t, 0, &mut wake) {
                 pacer.start(p.chat_id, t);
                 queue.remove(p.id);
                 match queued_at.get(&p.id) {
@@ -1004,15 +969,7 @@ mod tests {
             ..pending(3, Priority::Reply, 8)
         });
         let mut wake = None;
-        let picked = pick(
-            &queue,
-            &mut pacer,
-            &HashSet::new(),
-            8,
-            now,
-            1_000,
-            &mut wake,
-        );
+        let picked = pick(&queue, &mut pacer, 8, now, 1_000, &mut wake);
         assert_eq!(picked.iter().map(|p| p.id).collect::<Vec<_>>(), vec![1]);
         assert!(wake.is_some_and(|t| t >= now + Duration::from_millis(4_000)));
     }

@@ -170,27 +170,22 @@ async fn person_of(update: Update, ctx: Ctx) -> Option<Person> {
 /// handlers a context that knows which update they serve.
 async fn fresh_update(update: Update, ctx: Ctx) -> Option<Ctx> {
     let id = i64::from(update.id.0);
-    if id > ctx.handled_before_start {
-        return Some(Ctx {
-            update_id: Some(id),
-            ..ctx
-        });
+    let fresh = Ctx {
+        update_id: Some(id),
+        ..ctx
+    };
+    if id > fresh.handled_before_start {
+        return Some(fresh);
     }
-    match db::updates::seen(&ctx.pool, id).await {
+    match db::updates::seen(&fresh.pool, id).await {
         Ok(true) => {
             tracing::debug!(update = id, "skipping an update already acted on");
             None
         }
-        Ok(false) => Some(Ctx {
-            update_id: Some(id),
-            ..ctx
-        }),
+        Ok(false) => Some(fresh),
         Err(e) => {
             tracing::error!(error = %e, "cannot check whether an update was handled; handling it");
-            Some(Ctx {
-                update_id: Some(id),
-                ..ctx
-            })
+            Some(fresh)
         }
     }
 }

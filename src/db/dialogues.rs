@@ -11,7 +11,7 @@ use teloxide::types::ChatId;
 use super::{Tx, begin_write, now_ms};
 
 pub async fn save<S: Serialize>(tx: &mut Tx, chat_id: i64, state: &S) -> Result<(), sqlx::Error> {
-    let json = serde_json::to_string(state).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let json = super::to_json(state)?;
     sqlx::query(
         "INSERT INTO dialogues (chat_id, state_json, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (chat_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at",

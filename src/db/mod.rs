@@ -132,6 +132,11 @@ pub async fn checkpoint(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
     Ok((log, done))
 }
 
+/// A value as JSON text, for a column or a `json_each(?)` parameter.
+pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }

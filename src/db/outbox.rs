@@ -15,24 +15,17 @@ pub struct OutboxRow {
     pub attempts: i64,
 }
 
-pub async fn insert(
-    tx: &mut Tx,
-    priority: i64,
-    chat_id: i64,
-    kind: &str,
-    payload_json: &str,
-    request_id: Option<i64>,
-) -> Result<(), sqlx::Error> {
+pub async fn insert(tx: &mut Tx, row: &NewRow) -> Result<(), sqlx::Error> {
     let now = now_ms();
     sqlx::query(
         "INSERT INTO outbox (priority, chat_id, kind, payload_json, request_id, not_before, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(priority)
-    .bind(chat_id)
-    .bind(kind)
-    .bind(payload_json)
-    .bind(request_id)
+    .bind(row.priority)
+    .bind(row.chat_id)
+    .bind(row.kind)
+    .bind(&row.payload_json)
+    .bind(row.request_id)
     .bind(now)
     .bind(now)
     .execute(&mut **tx)
@@ -55,7 +48,7 @@ pub async fn insert_all(tx: &mut Tx, rows: &[NewRow]) -> Result<(), sqlx::Error>
     if rows.is_empty() {
         return Ok(());
     }
-    let rows = serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let rows = super::to_json(rows)?;
     sqlx::query(
         "INSERT INTO outbox (priority, chat_id, kind, payload_json, request_id, not_before, created_at)
          SELECT value ->> 'priority', value ->> 'chat_id', value ->> 'kind',
@@ -101,7 +94,7 @@ pub async fn still_pending(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<OutboxR
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let ids = super::to_json(ids)?;
     sqlx::query_as(
         "SELECT id, priority, chat_id, kind, payload_json, request_id, attempts FROM outbox
          WHERE id IN (SELECT value FROM json_each(?)) AND sent_at IS NULL AND failed_at IS NULL",
@@ -117,7 +110,7 @@ pub async fn mark_sent_all(
     now: i64,
     sent: &[(i64, Option<i32>)],
 ) -> Result<(), sqlx::Error> {
-    let sent = serde_json::to_string(sent).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let sent = super::to_json(sent)?;
     sqlx::query(
         "WITH s(id, mid) AS (SELECT value ->> 0, value ->> 1 FROM json_each(?2))
          UPDATE outbox SET sent_at = ?1, attempts = attempts + 1,
@@ -188,7 +181,7 @@ pub async fn record_pushes(tx: &mut Tx, pushes: &[(i64, i64, i32)]) -> Result<()
     if pushes.is_empty() {
         return Ok(());
     }
-    let pushes = serde_json::to_string(pushes).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let pushes = super::to_json(pushes)?;
     sqlx::query(
         "INSERT OR IGNORE INTO pushes (request_id, chat_id, message_id)
          SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
@@ -204,7 +197,7 @@ pub async fn request_statuses(
     tx: &mut Tx,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, (String, Option<i64>)>, sqlx::Error> {
-    let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let ids = super::to_json(ids)?;
     let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
         "SELECT id, status, claimed_by FROM help_requests
          WHERE id IN (SELECT value FROM json_each(?))",

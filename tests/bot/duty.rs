@@ -47,6 +47,21 @@ async fn mark_done(v: &TestUser, details: &SentMessage, id: i64) {
         .await;
 }
 
+/// The requester confirms the help and says yes to repeating it every week.
+async fn accept_weekly(requester: &TestUser, ask: &SentMessage, id: i64) {
+    requester.press(ask, &format!("y:{id}")).await;
+    let offer = requester.expect_text("every week?").await;
+    requester.press(&offer, &format!("du:w{id}")).await;
+    requester.expect_text("again every week").await;
+}
+
+/// `helped`, then a weekly repeat of it; returns the first request.
+async fn helped_weekly(requester: &TestUser, v: &TestUser, details: &str) -> i64 {
+    let (first, ask) = helped(requester, v, details).await;
+    accept_weekly(requester, &ask, first).await;
+    first
+}
+
 /// Asks for help, lets `v` take it and mark it done. Returns (request, the requester's question).
 async fn helped(requester: &TestUser, v: &TestUser, details: &str) -> (i64, SentMessage) {
     let id = ask_for_help(
@@ -626,11 +641,7 @@ async fn a_paused_last_volunteer_is_skipped_and_the_repeat_goes_to_everyone_at_o
     let boris = seed_volunteer(&app, 702, "Boris", "en", PSKOV, &["groceries"]).await;
     let vera = seed_volunteer(&app, 701, "Vera", "en", PSKOV, &["groceries"]).await;
     let maria = app.user(101, "Maria", "en");
-    let (first, ask) = helped(&maria, &boris, "Bread").await;
-    maria.press(&ask, &format!("y:{first}")).await;
-    let offer = maria.expect_text("every week?").await;
-    maria.press(&offer, &format!("du:w{first}")).await;
-    maria.expect_text("again every week").await;
+    helped_weekly(&maria, &boris, "Bread").await;
     boris.send_text("/pause").await;
     boris.expect_text("You are paused").await;
 
@@ -719,11 +730,7 @@ async fn delete_me_stops_a_repeat_and_erases_its_copy_of_the_address() {
     let app = TestApp::spawn_at(utc("2026-12-01T07:00:00Z"), |_| {}).await;
     let boris = seed_volunteer(&app, 702, "Boris", "en", PSKOV, &["groceries"]).await;
     let maria = app.user(101, "Maria", "en");
-    let (first, ask) = helped(&maria, &boris, "Bread").await;
-    maria.press(&ask, &format!("y:{first}")).await;
-    let offer = maria.expect_text("every week?").await;
-    maria.press(&offer, &format!("du:w{first}")).await;
-    maria.expect_text("again every week").await;
+    helped_weekly(&maria, &boris, "Bread").await;
     assert_eq!(
         count(
             &app,
@@ -1044,10 +1051,7 @@ async fn a_weekly_repeat_waits_for_last_weeks_request_the_open_limit_and_a_pause
     let ask = maria
         .expect_text(&format!("The volunteer says request #{first} is done"))
         .await;
-    maria.press(&ask, &format!("y:{first}")).await;
-    let offer = maria.expect_text("every week?").await;
-    maria.press(&offer, &format!("du:w{first}")).await;
-    maria.expect_text("again every week").await;
+    accept_weekly(&maria, &ask, first).await;
 
     // 08.12: posted, and — made for someone else — with a link for the family, like any such request.
     app.clock.set(utc("2026-12-08T06:00:00Z"));
