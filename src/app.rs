@@ -99,6 +99,8 @@ async fn wait_for_signal() {
 pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
     let redactor = Redactor::new(&config.token);
     let pool = db::connect_and_migrate(&config.database_url).await?;
+    // What another process (or an earlier start in this one) cached may be out of date.
+    db::cache(&pool).clear();
     let regions = db::regions::load(&pool).await.map_err(AppError::Regions)?;
     let i18n = Arc::new(I18n::load()?);
 

@@ -168,7 +168,7 @@ pub async fn enqueue_all(tx: &mut Tx, outs: &[Outgoing]) -> Result<(), sqlx::Err
     db::outbox::insert_all(tx, &rows).await
 }
 
-fn new_row(out: &Outgoing) -> Result<db::outbox::NewRow, sqlx::Error> {
+pub fn new_row(out: &Outgoing) -> Result<db::outbox::NewRow, sqlx::Error> {
     Ok(db::outbox::NewRow {
         priority: out.priority as i64,
         chat_id: out.chat_id,

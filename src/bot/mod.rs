@@ -100,16 +100,26 @@ impl Ctx {
         Ok(tx)
     }
 
-    /// Writes the dialogue change and the messages in one transaction, then wakes the sender.
+    /// Writes the dialogue change and the messages in one transaction (shared with other
+    /// answers written at the same moment, see `db::group`), then wakes the sender.
     pub async fn respond(&self, chat_id: i64, next: Next, outs: Vec<Outgoing>) -> HandlerResult {
-        let mut tx = self.begin().await?;
-        match next {
-            Next::Keep => {}
-            Next::Set(s) => db::dialogues::save(&mut tx, chat_id, &*s).await?,
-            Next::Clear => db::dialogues::clear(&mut tx, chat_id).await?,
-        }
-        crate::outbox::enqueue_all(&mut tx, &outs).await?;
-        self.doorbell.commit(tx).await?;
+        let dialogue = match next {
+            Next::Keep => db::group::DialogueWrite::Keep,
+            Next::Set(s) => db::group::DialogueWrite::Set(db::to_json(&*s)?),
+            Next::Clear => db::group::DialogueWrite::Clear,
+        };
+        let rows = outs
+            .iter()
+            .map(crate::outbox::new_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let answer = db::group::Answer {
+            update_id: self.update_id,
+            chat_id,
+            dialogue,
+            rows,
+        };
+        db::group::write(&self.pool, answer).await?;
+        self.doorbell.ring();
         Ok(())
     }
 

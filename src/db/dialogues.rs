@@ -8,10 +8,12 @@ use sqlx::SqlitePool;
 use teloxide::dispatching::dialogue::Storage;
 use teloxide::types::ChatId;
 
+use super::cache::Touch;
 use super::{Tx, begin_write, now_ms};
 
 pub async fn save<S: Serialize>(tx: &mut Tx, chat_id: i64, state: &S) -> Result<(), sqlx::Error> {
     let json = super::to_json(state)?;
+    tx.touch(Touch::Dialogue(chat_id, Some(json.clone())));
     sqlx::query(
         "INSERT INTO dialogues (chat_id, state_json, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (chat_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at",
@@ -25,6 +27,7 @@ pub async fn save<S: Serialize>(tx: &mut Tx, chat_id: i64, state: &S) -> Result<
 }
 
 pub async fn clear(tx: &mut Tx, chat_id: i64) -> Result<(), sqlx::Error> {
+    tx.touch(Touch::Dialogue(chat_id, None));
     sqlx::query("DELETE FROM dialogues WHERE chat_id = ?")
         .bind(chat_id)
         .execute(&mut **tx)
@@ -37,12 +40,20 @@ pub async fn load<S: DeserializeOwned>(
     pool: &SqlitePool,
     chat_id: i64,
 ) -> Result<Option<S>, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT state_json FROM dialogues WHERE chat_id = ?")
-            .bind(chat_id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.and_then(|(json,)| match serde_json::from_str(&json) {
+    let cache = super::cache(pool);
+    let json = match cache.dialogue(chat_id) {
+        Ok(json) => json,
+        Err(start) => {
+            let json: Option<String> =
+                sqlx::query_scalar("SELECT state_json FROM dialogues WHERE chat_id = ?")
+                    .bind(chat_id)
+                    .fetch_optional(pool)
+                    .await?;
+            cache.fill_dialogue(start, chat_id, json.clone());
+            json
+        }
+    };
+    Ok(json.and_then(|json| match serde_json::from_str(&json) {
         Ok(s) => Some(s),
         Err(e) => {
             tracing::warn!(chat_id, error = %e, "dropping a dialogue state that no longer parses");

@@ -1,11 +1,13 @@
 //! Every SQL statement of the bot lives below this module.
 
 pub mod aftercare;
+pub mod cache;
 pub mod dialogues;
 pub mod digests;
 pub mod door;
 pub mod duty;
 pub mod export;
+pub mod group;
 pub mod leads;
 pub mod outbox;
 pub mod privacy;
@@ -28,6 +30,8 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use cache::{Cache, Touch};
+
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// A write transaction: it holds its database file's write gate until it commits or is dropped.
@@ -35,11 +39,21 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct Tx {
     inner: Transaction<'static, Sqlite>,
     _gate: OwnedSemaphorePermit,
+    cache: Arc<Cache>,
+    touched: Vec<Touch>,
 }
 
 impl Tx {
+    /// Commits, then brings the in-memory cache up to what was written.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.inner.commit().await
+        self.inner.commit().await?;
+        self.cache.apply(self.touched);
+        Ok(())
+    }
+
+    /// Notes a change to a cached row, applied to the cache once the transaction commits.
+    pub fn touch(&mut self, t: Touch) {
+        self.touched.push(t);
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
@@ -60,20 +74,37 @@ impl std::ops::DerefMut for Tx {
     }
 }
 
-/// One write gate per database file. SQLite lets one writer in at a time; writers that find the
-/// lock taken sleep in its busy handler (1 ms, 2 ms, 5 ms, … 100 ms), which under load costs more
-/// than the writes themselves. Waiting here instead is a fair async queue: the next writer starts
-/// the moment the last one commits.
-static WRITE_GATES: LazyLock<Mutex<HashMap<PathBuf, Arc<Semaphore>>>> =
-    LazyLock::new(Default::default);
+/// What the bot keeps per database file: its write gate and its cache.
+///
+/// The write gate: SQLite lets one writer in at a time; writers that find the lock taken sleep in
+/// its busy handler (1 ms, 2 ms, 5 ms, … 100 ms), which under load costs more than the writes
+/// themselves. Waiting here instead is a fair async queue: the next writer starts the moment the
+/// last one commits.
+#[derive(Clone)]
+struct FileState {
+    gate: Arc<Semaphore>,
+    cache: Arc<Cache>,
+    group: Arc<group::Queue>,
+}
 
-fn write_gate(pool: &SqlitePool) -> Arc<Semaphore> {
+static FILES: LazyLock<Mutex<HashMap<PathBuf, FileState>>> = LazyLock::new(Default::default);
+
+fn file_state(pool: &SqlitePool) -> FileState {
     let file = pool.connect_options().get_filename().to_path_buf();
-    let mut gates = WRITE_GATES.lock().unwrap_or_else(|e| e.into_inner());
-    gates
+    let mut files = FILES.lock().unwrap_or_else(|e| e.into_inner());
+    files
         .entry(file)
-        .or_insert_with(|| Arc::new(Semaphore::new(1)))
+        .or_insert_with(|| FileState {
+            gate: Arc::new(Semaphore::new(1)),
+            cache: Arc::default(),
+            group: Arc::default(),
+        })
         .clone()
+}
+
+/// The in-memory cache of the pool's database file (see `cache`).
+pub fn cache(pool: &SqlitePool) -> Arc<Cache> {
+    file_state(pool).cache
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +131,9 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
         .pragma("wal_autocheckpoint", "0");
     SqlitePoolOptions::new()
         .max_connections(8)
+        // A ping before every use would double the hand-offs to SQLite's thread; a broken
+        // connection shows in the statement's own error instead.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(DbError::Open)
@@ -115,12 +149,28 @@ pub async fn connect_and_migrate(url: &str) -> Result<SqlitePool, DbError> {
 /// Every transaction that writes takes the write lock up front: a deferred BEGIN that later
 /// writes fails with SQLITE_BUSY under contention, whatever the busy timeout.
 pub async fn begin_write(pool: &SqlitePool) -> Result<Tx, sqlx::Error> {
-    let gate = write_gate(pool)
+    let file = file_state(pool);
+    let gate = file
+        .gate
         .acquire_owned()
         .await
         .map_err(|_| sqlx::Error::PoolClosed)?;
+    begin_with_gate(pool, gate, file.cache).await
+}
+
+/// `begin_write` for a caller that already holds the file's write gate.
+async fn begin_with_gate(
+    pool: &SqlitePool,
+    gate: OwnedSemaphorePermit,
+    cache: Arc<Cache>,
+) -> Result<Tx, sqlx::Error> {
     let inner = pool.begin_with("BEGIN IMMEDIATE").await?;
-    Ok(Tx { inner, _gate: gate })
+    Ok(Tx {
+        inner,
+        _gate: gate,
+        cache,
+        touched: Vec::new(),
+    })
 }
 
 /// Copies what the WAL holds back into the database file without blocking anyone (PASSIVE):

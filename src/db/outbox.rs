@@ -112,10 +112,9 @@ pub async fn mark_sent_all(
 ) -> Result<(), sqlx::Error> {
     let sent = super::to_json(sent)?;
     sqlx::query(
-        "WITH s(id, mid) AS (SELECT value ->> 0, value ->> 1 FROM json_each(?2))
-         UPDATE outbox SET sent_at = ?1, attempts = attempts + 1,
-             sent_message_id = (SELECT s.mid FROM s WHERE s.id = outbox.id)
-         WHERE id IN (SELECT id FROM s)",
+        "UPDATE outbox SET sent_at = ?1, attempts = attempts + 1, sent_message_id = s.mid
+         FROM (SELECT value ->> 0 AS id, value ->> 1 AS mid FROM json_each(?2)) AS s
+         WHERE outbox.id = s.id",
     )
     .bind(now)
     .bind(sent)

@@ -160,6 +160,7 @@ pub async fn delete_lead(tx: &mut Tx, user_id: i64) -> Result<bool, sqlx::Error>
 /// Blanks name, username and phone; the row stays (id, language) so events keep their actor.
 /// `erased_at` moves to `now` when given (something was erased), else stays as it was.
 pub async fn erase_user(tx: &mut Tx, user_id: i64, now: Option<i64>) -> Result<(), sqlx::Error> {
+    tx.touch(super::cache::Touch::User(user_id));
     sqlx::query(
         "UPDATE users SET first_name = '', username = NULL, phone = NULL,
              erased_at = COALESCE(?1, erased_at)

@@ -1,5 +1,6 @@
 use sqlx::{SqliteConnection, SqlitePool};
 
+use super::cache::Touch;
 use super::{Tx, begin_write, now_ms};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -23,12 +24,22 @@ pub struct Seen<'a> {
 /// Records a person on every update, writing only when something changed: most updates then cost
 /// one indexed read. A person who writes to the bot is reachable again.
 pub async fn touch(pool: &SqlitePool, seen: &Seen<'_>) -> Result<UserRow, sqlx::Error> {
-    let current: Option<UserRow> = sqlx::query_as(
-        "SELECT id, first_name, username, tg_language, language, unreachable_at FROM users WHERE id = ?",
-    )
-    .bind(seen.id)
-    .fetch_optional(pool)
-    .await?;
+    let cache = super::cache(pool);
+    let current = match cache.user(seen.id) {
+        Ok(row) => Some(row),
+        Err(start) => {
+            let row: Option<UserRow> = sqlx::query_as(
+                "SELECT id, first_name, username, tg_language, language, unreachable_at FROM users WHERE id = ?",
+            )
+            .bind(seen.id)
+            .fetch_optional(pool)
+            .await?;
+            if let Some(row) = &row {
+                cache.fill_user(start, row.clone());
+            }
+            row
+        }
+    };
     if let Some(u) = &current
         && u.first_name == seen.first_name
         && u.username.as_deref() == seen.username
@@ -38,6 +49,7 @@ pub async fn touch(pool: &SqlitePool, seen: &Seen<'_>) -> Result<UserRow, sqlx::
         return Ok(current.unwrap_or_else(|| unreachable!()));
     }
     let mut tx = begin_write(pool).await?;
+    tx.touch(Touch::User(seen.id));
     let row: UserRow = sqlx::query_as(
         "INSERT INTO users (id, first_name, username, tg_language, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, username = excluded.username,
@@ -57,6 +69,7 @@ pub async fn touch(pool: &SqlitePool, seen: &Seen<'_>) -> Result<UserRow, sqlx::
 
 pub async fn set_language(pool: &SqlitePool, id: i64, lang: &str) -> Result<(), sqlx::Error> {
     let mut tx = begin_write(pool).await?;
+    tx.touch(Touch::User(id));
     sqlx::query("UPDATE users SET language = ? WHERE id = ?")
         .bind(lang)
         .bind(id)
@@ -89,6 +102,7 @@ pub async fn first_name(conn: &mut SqliteConnection, id: i64) -> Result<String, 
 /// Telegram answered 403 for this chat: stop pushing to them until they write again.
 pub async fn mark_unreachable(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
     let mut tx = begin_write(pool).await?;
+    tx.touch(Touch::User(id));
     sqlx::query("UPDATE users SET unreachable_at = ? WHERE id = ? AND unreachable_at IS NULL")
         .bind(now_ms())
         .bind(id)

@@ -531,7 +531,7 @@ async fn relayed_text_and_voice_reach_the_other_side_with_the_request_number_and
 
 #[tokio::test]
 async fn the_relay_closes_when_the_request_ends_and_later_messages_go_nowhere() {
-    let app = TestApp::spawn().await;
+    let mut app = TestApp::spawn().await;
     let anna = seed_volunteer(&app, 501, "Anna", "en", PSKOV, &["groceries"]).await;
     let maria = app.user(101, "Мария", "en");
     let id = ask_for_help(&maria, &Ask::default()).await;
@@ -567,6 +567,7 @@ async fn the_relay_closes_when_the_request_ends_and_later_messages_go_nowhere() 
     let q = maria.press(&code, &format!("m:{id}")).await;
     assert!(maria.answer_text(&q).await.contains("писать некому"));
     mutual_aid_bot_state(&app, anna.id, id).await;
+    app.restart().await;
     anna.send_text("Are you there?").await;
     anna.expect_text("Your message was not sent").await;
     assert_eq!(dialogue_of(&app, anna.id).await, "");
@@ -581,7 +582,7 @@ async fn the_relay_closes_when_the_request_ends_and_later_messages_go_nowhere() 
 }
 
 /// Writes a relay state straight into the dialogue table (as a crash or an old version might
-/// leave it).
+/// leave it; the bot reads it after a restart).
 async fn mutual_aid_bot_state(app: &TestApp, chat: i64, id: i64) {
     sqlx::query(
         "INSERT OR REPLACE INTO dialogues (chat_id, state_json, updated_at) VALUES (?, ?, 0)",

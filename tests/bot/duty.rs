@@ -3,17 +3,13 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Duration as Span, Utc};
+use chrono::Duration as Span;
 use mutual_aid_bot::domain::duty::QuietHours;
 
 use crate::steps::*;
-use crate::support::{SentMessage, TestApp, TestUser};
+use crate::support::{SentMessage, TestApp, TestUser, utc};
 
 const QUIET: Duration = Duration::from_millis(250);
-
-fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
 
 async fn paused_at(app: &TestApp, user: i64) -> Option<i64> {
     sqlx::query_scalar::<_, Option<i64>>("SELECT paused_at FROM volunteer_duty WHERE user_id = ?")

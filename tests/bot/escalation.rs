@@ -6,13 +6,15 @@ use std::time::Duration;
 use chrono::Duration as Span;
 
 use crate::steps::*;
-use crate::support::TestApp;
+use crate::support::{TestApp, utc};
 
 const QUIET: Duration = Duration::from_millis(250);
 
 #[tokio::test]
 async fn an_unclaimed_today_request_alerts_the_leads_once_after_two_hours() {
     let mut app = TestApp::spawn().await;
+    // 10:00 in Pskov: the 2.5 hours below cross no morning digest and no quiet hours.
+    app.clock.set(utc("2026-12-02T07:00:00Z"));
     let lena = seed_lead(&app, 301, "Lena", "en", PSKOV).await;
     sqlx::query("UPDATE leads SET appointed_at = ?")
         .bind(app.clock.now_ms())

@@ -4,18 +4,13 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use mutual_aid_bot::domain::duty::QuietHours;
 
 use crate::steps::*;
-use crate::support::{SentMessage, TestApp, TestUser};
+use crate::support::{SentMessage, TestApp, TestUser, utc};
 
 const QUIET: Duration = Duration::from_millis(250);
 const CLUB: i64 = -100_888;
-
-fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
 
 async fn held_for(app: &TestApp, user: i64) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM held_pushes WHERE chat_id = ?")

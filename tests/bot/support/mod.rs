@@ -23,6 +23,13 @@ use std::{
 
 use serde_json::{Value, json};
 
+/// A moment given as RFC 3339 text, for the test clock.
+pub fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
 pub use app::TestApp;
 pub use fake_telegram::{Call, FakeTelegram, TOKEN, unix_now};
 

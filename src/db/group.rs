@@ -1,0 +1,322 @@
+//! Group commit of the commonest write: an answer to an update (the dialogue's next state, the
+//! messages to send, the update marked as handled).
+//!
+//! Each such write joins a shared queue, then waits for either its own commit or the write gate.
+//! Whoever gets the gate writes everything queued so far in one transaction of three statements
+//! sent to SQLite at once, so a hundred people answering at the same moment cost one commit, not
+//! a hundred. Each write is still all-or-nothing: if the shared transaction fails, every write in
+//! it is tried again on its own, so one bad write fails only its own update.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use sqlx::SqlitePool;
+use tokio::sync::oneshot;
+
+use super::cache::Touch;
+use super::outbox::NewRow;
+use super::{Tx, now_ms};
+
+/// What happens to a chat's dialogue.
+#[derive(Debug, Clone)]
+pub enum DialogueWrite {
+    Keep,
+    /// The new state, as JSON.
+    Set(String),
+    Clear,
+}
+
+/// One update's answer.
+pub struct Answer {
+    /// The update being answered, recorded so a redelivered one is skipped.
+    pub update_id: Option<i64>,
+    pub chat_id: i64,
+    pub dialogue: DialogueWrite,
+    pub rows: Vec<NewRow>,
+}
+
+struct Queued {
+    answer: Answer,
+    done: oneshot::Sender<Result<(), sqlx::Error>>,
+}
+
+/// The queue of one database file (see `super::FileState`).
+#[derive(Default)]
+pub struct Queue {
+    waiting: Mutex<Vec<Queued>>,
+}
+
+/// Writes an answer, in a transaction shared with whatever other answers are waiting.
+pub async fn write(pool: &SqlitePool, answer: Answer) -> Result<(), sqlx::Error> {
+    if answer.update_id.is_none()
+        && matches!(answer.dialogue, DialogueWrite::Keep)
+        && answer.rows.is_empty()
+    {
+        return Ok(());
+    }
+    let file = super::file_state(pool);
+    let (done, mut result) = oneshot::channel();
+    lock(&file.group).push(Queued { answer, done });
+    loop {
+        tokio::select! {
+            biased;
+            r = &mut result => return r.unwrap_or(Err(sqlx::Error::PoolClosed)),
+            permit = file.gate.clone().acquire_owned() => {
+                let permit = permit.map_err(|_| sqlx::Error::PoolClosed)?;
+                let batch = take_batch(&file.group);
+                if !batch.is_empty() {
+                    let tx = super::begin_with_gate(pool, permit, file.cache.clone()).await;
+                    write_batch(pool, tx, batch).await;
+                }
+                // Ours was in that batch or an earlier one; if it is still queued (a batch
+                // stops before a second write to the same chat), wait for the gate again.
+                if let Ok(r) = result.try_recv() {
+                    return r;
+                }
+            }
+        }
+    }
+}
+
+fn lock(q: &Queue) -> std::sync::MutexGuard<'_, Vec<Queued>> {
+    q.waiting.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Everything queued, in order, up to (not including) a second answer in the same chat: a chat's
+/// answers must land one after the other.
+fn take_batch(q: &Queue) -> Vec<Queued> {
+    let mut waiting = lock(q);
+    let mut chats = HashSet::new();
+    let n = waiting
+        .iter()
+        .position(|q| !chats.insert(q.answer.chat_id))
+        .unwrap_or(waiting.len());
+    waiting.drain(..n).collect()
+}
+
+async fn write_batch(pool: &SqlitePool, tx: Result<Tx, sqlx::Error>, batch: Vec<Queued>) {
+    let shared = match tx {
+        Ok(mut tx) => match write_all(&mut tx, &batch).await {
+            Ok(()) => tx.commit().await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    match shared {
+        Ok(()) => {
+            for q in batch {
+                let _ = q.done.send(Ok(()));
+            }
+        }
+        // One at a time (the first already holds the gate's turn: it is this task's).
+        Err(e) if batch.len() > 1 => {
+            tracing::warn!(error = %e, n = batch.len(), "a shared commit failed; writing each alone");
+            for q in batch {
+                let r = alone(pool, &q.answer).await;
+                let _ = q.done.send(r);
+            }
+        }
+        Err(e) => {
+            if let Some(q) = batch.into_iter().next() {
+                let _ = q.done.send(Err(e));
+            }
+        }
+    }
+}
+
+/// A write retried on its own after a shared commit failed. The caller holds no gate: the
+/// batch's writer released it when its transaction ended.
+async fn alone(pool: &SqlitePool, answer: &Answer) -> Result<(), sqlx::Error> {
+    let file = super::file_state(pool);
+    let permit = file
+        .gate
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| sqlx::Error::PoolClosed)?;
+    let mut tx = super::begin_with_gate(pool, permit, file.cache.clone()).await?;
+    write_all(&mut tx, std::slice::from_ref(answer)).await?;
+    tx.commit().await
+}
+
+trait AsAnswer {
+    fn answer(&self) -> &Answer;
+}
+
+impl AsAnswer for Queued {
+    fn answer(&self) -> &Answer {
+        &self.answer
+    }
+}
+
+impl AsAnswer for Answer {
+    fn answer(&self) -> &Answer {
+        self
+    }
+}
+
+/// The answers' writes in three statements sent as one.
+async fn write_all<A: AsAnswer>(tx: &mut Tx, batch: &[A]) -> Result<(), sqlx::Error> {
+    let mut updates = vec![];
+    let mut sets: Vec<(i64, &str)> = vec![];
+    let mut clears = vec![];
+    let mut rows: Vec<&NewRow> = vec![];
+    for a in batch.iter().map(AsAnswer::answer) {
+        updates.extend(a.update_id);
+        match &a.dialogue {
+            DialogueWrite::Keep => {}
+            DialogueWrite::Set(json) => {
+                sets.push((a.chat_id, json));
+                tx.touch(Touch::Dialogue(a.chat_id, Some(json.clone())));
+            }
+            DialogueWrite::Clear => {
+                clears.push(a.chat_id);
+                tx.touch(Touch::Dialogue(a.chat_id, None));
+            }
+        }
+        rows.extend(&a.rows);
+    }
+    // One parameter for all four statements: sqlx numbers the parameters of a statement that
+    // skips some (`?1, ?5`) wrongly, so each statement reads its part of `?1`.
+    let all = serde_json::json!({
+        "now": now_ms(),
+        "updates": updates,
+        "sets": sets,
+        "clears": clears,
+        "rows": rows,
+    });
+    sqlx::query(
+        "INSERT OR IGNORE INTO processed_updates (update_id, at)
+             SELECT value, ?1 ->> '$.now' FROM json_each(?1, '$.updates');
+         INSERT INTO dialogues (chat_id, state_json, updated_at)
+             SELECT value ->> 0, value ->> 1, ?1 ->> '$.now' FROM json_each(?1, '$.sets') WHERE true
+             ON CONFLICT (chat_id) DO UPDATE
+                 SET state_json = excluded.state_json, updated_at = excluded.updated_at;
+         DELETE FROM dialogues WHERE chat_id IN (SELECT value FROM json_each(?1, '$.clears'));
+         INSERT INTO outbox (priority, chat_id, kind, payload_json, request_id, not_before, created_at)
+             SELECT value ->> 'priority', value ->> 'chat_id', value ->> 'kind',
+                 value ->> 'payload_json', value ->> 'request_id', ?1 ->> '$.now', ?1 ->> '$.now'
+             FROM json_each(?1, '$.rows') ORDER BY key;",
+    )
+    .bind(super::to_json(&all)?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn pool() -> (tempfile::TempDir, SqlitePool) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/t.db", dir.path().display());
+        let pool = crate::db::connect_and_migrate(&url).await.unwrap();
+        (dir, pool)
+    }
+
+    fn answer(update: i64, chat: i64, dialogue: DialogueWrite, text: &str) -> Answer {
+        Answer {
+            update_id: Some(update),
+            chat_id: chat,
+            dialogue,
+            rows: vec![NewRow {
+                priority: 0,
+                chat_id: chat,
+                kind: "text",
+                payload_json: format!("{{\"t\":\"{text}\"}}"),
+                request_id: None,
+            }],
+        }
+    }
+
+    #[tokio::test]
+    async fn many_answers_at_once_all_land_each_whole() {
+        let (_dir, pool) = pool().await;
+        let mut tasks = vec![];
+        for i in 0..60_i64 {
+            let pool = pool.clone();
+            let dialogue = match i % 3 {
+                0 => DialogueWrite::Set(format!("{{\"step\":{i}}}")),
+                1 => DialogueWrite::Clear,
+                _ => DialogueWrite::Keep,
+            };
+            tasks.push(tokio::spawn(async move {
+                write(&pool, answer(1000 + i, i, dialogue, &format!("m{i}"))).await
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let updates: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM processed_updates")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(updates, 60);
+        let dialogues: Vec<(i64, String)> =
+            sqlx::query_as("SELECT chat_id, state_json FROM dialogues ORDER BY chat_id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(dialogues.len(), 20);
+        assert!(
+            dialogues
+                .iter()
+                .all(|(c, s)| *s == format!("{{\"step\":{c}}}"))
+        );
+        let outbox: Vec<(i64, String)> =
+            sqlx::query_as("SELECT chat_id, payload_json FROM outbox ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(outbox.len(), 60);
+        assert!(
+            outbox
+                .iter()
+                .all(|(c, p)| *p == format!("{{\"t\":\"m{c}\"}}"))
+        );
+        // The cache holds what was committed.
+        let cache = crate::db::cache(&pool);
+        assert_eq!(cache.dialogue(3).unwrap().as_deref(), Some("{\"step\":3}"));
+        assert_eq!(cache.dialogue(4).unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn one_bad_answer_fails_alone() {
+        let (_dir, pool) = pool().await;
+        // The gate is held, so both answers queue and are written as one batch.
+        let gate = crate::db::file_state(&pool).gate.clone();
+        let held = gate.acquire_owned().await.unwrap();
+        let good = tokio::spawn({
+            let pool = pool.clone();
+            async move { write(&pool, answer(1, 1, DialogueWrite::Keep, "fine")).await }
+        });
+        // A message the database refuses: the shared statement fails on it.
+        sqlx::query(
+            "CREATE TRIGGER refuse BEFORE INSERT ON outbox WHEN NEW.payload_json LIKE '%boom%'
+             BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let bad = answer(2, 2, DialogueWrite::Set("{}".into()), "boom");
+        let bad = tokio::spawn({
+            let pool = pool.clone();
+            async move { write(&pool, bad).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        drop(held);
+        assert!(good.await.unwrap().is_ok());
+        assert!(bad.await.unwrap().is_err());
+        let sent: Vec<String> = sqlx::query_scalar("SELECT payload_json FROM outbox")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(sent, vec!["{\"t\":\"fine\"}".to_string()]);
+        let dialogues: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dialogues")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(dialogues, 0, "nothing of the refused answer stays");
+    }
+}
