@@ -32,6 +32,26 @@ pub enum Priority {
     Push = 2,
     /// Periodic summaries.
     Digest = 3,
+    /// The last word of a conversation that is over (a request posted): it goes after the
+    /// answers to people still in the middle of one, before everything else, and evenly spaced
+    /// like announcements, so fifty requests posted at once leave room for people mid-dialogue.
+    Closing = 4,
+}
+
+impl Priority {
+    /// The order of sending: the stored numbers stay as they were when `Closing` came.
+    fn rank(stored: i64) -> i64 {
+        match stored {
+            4 => 1,
+            0 => 0,
+            n => n + 1,
+        }
+    }
+
+    /// Sent evenly spaced (see `Pacer::bulk_started`).
+    fn is_paced(stored: i64) -> bool {
+        stored != Priority::Reply as i64 && stored != Priority::Edit as i64
+    }
 }
 
 /// What to send. Texts are rendered (HTML, user text escaped) before they are queued.
@@ -345,26 +365,58 @@ pub struct Sender {
     pub unreachable_bell: Doorbell,
 }
 
-/// The sender's in-memory view of the queue: every undelivered message, in sending order, without
-/// its payload (read when it is sent, so a dropped message is never sent and memory stays small).
+/// The sender's in-memory view of the queue: every undelivered message, in sending order, with
+/// its payload. A message withdrawn after it was read (a taken request's announcements, a
+/// person's messages after /delete_me) is learnt of from the cache's drops (`Cache::take_drops`):
+/// a request's announcements leave at once; any other withdrawal has the rows read before it
+/// checked against the table just before they are sent.
 #[derive(Default)]
 struct Queue {
     order: BTreeSet<(i64, i64)>,
     by_id: HashMap<i64, db::outbox::Pending>,
+    rows: HashMap<i64, OutboxRow>,
     /// The newest row read; rows are read again only beyond it.
     last_id: i64,
+    /// Rows up to this id may have been withdrawn since they were read: checked before sending.
+    recheck_upto: i64,
 }
 
 impl Queue {
     fn add(&mut self, p: db::outbox::Pending) {
         self.last_id = self.last_id.max(p.id);
-        self.order.insert((p.priority, p.id));
+        self.order.insert((Priority::rank(p.priority), p.id));
         self.by_id.insert(p.id, p);
+    }
+
+    fn add_row(&mut self, p: db::outbox::Pending, row: OutboxRow) {
+        self.add(p);
+        self.rows.insert(p.id, row);
     }
 
     fn remove(&mut self, id: i64) {
         if let Some(p) = self.by_id.remove(&id) {
-            self.order.remove(&(p.priority, id));
+            self.order.remove(&(Priority::rank(p.priority), id));
+        }
+        self.rows.remove(&id);
+    }
+
+    /// Learns of withdrawn messages (see the type's comment).
+    fn withdraw(&mut self, drops: Vec<Option<i64>>) {
+        for drop in drops {
+            match drop {
+                Some(request) => {
+                    let ids: Vec<i64> = self
+                        .rows
+                        .values()
+                        .filter(|r| r.request_id == Some(request) && r.kind == "push")
+                        .map(|r| r.id)
+                        .collect();
+                    for id in ids {
+                        self.remove(id);
+                    }
+                }
+                None => self.recheck_upto = self.last_id,
+            }
         }
     }
 
@@ -384,6 +436,35 @@ impl Queue {
         for p in self.by_id.values_mut().filter(|p| p.chat_id == from) {
             p.chat_id = to;
         }
+        for r in self.rows.values_mut().filter(|r| r.chat_id == from) {
+            r.chat_id = to;
+        }
+    }
+
+    /// The picked messages' rows: from memory, or (when they may have been withdrawn) as the
+    /// table has them now; a withdrawn one leaves the queue.
+    async fn rows_to_send(
+        &mut self,
+        pool: &SqlitePool,
+        picked: &[db::outbox::Pending],
+    ) -> Result<Vec<OutboxRow>, sqlx::Error> {
+        let (check, ready): (Vec<i64>, Vec<i64>) = picked
+            .iter()
+            .map(|p| p.id)
+            .partition(|id| *id <= self.recheck_upto || !self.rows.contains_key(id));
+        let mut rows: Vec<OutboxRow> = ready
+            .iter()
+            .filter_map(|id| self.rows.get(id).cloned())
+            .collect();
+        if !check.is_empty() {
+            let found = db::outbox::still_pending(pool, &check).await?;
+            let still: HashSet<i64> = found.iter().map(|r| r.id).collect();
+            for id in check.iter().filter(|id| !still.contains(id)) {
+                self.remove(*id);
+            }
+            rows.extend(found);
+        }
+        Ok(rows)
     }
 }
 
@@ -394,6 +475,7 @@ impl Sender {
     /// Delivers queued messages until `stop` turns true, then finishes the sends in flight.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let mut pacer = Pacer::new(self.limits.clone());
+        let cache = db::cache(&self.pool);
         let mut queue = Queue::default();
         let mut tasks: JoinSet<Attempt> = JoinSet::new();
         let mut last_prune: Option<Instant> = None;
@@ -432,8 +514,8 @@ impl Sender {
                         // A long backlog is read in turns, sending in between.
                         more = rows.len() as i64 == READ_BATCH;
                         read_new = more;
-                        for p in rows {
-                            queue.add(p);
+                        for (p, row) in rows {
+                            queue.add_row(p, row);
                         }
                     }
                     Err(e) => {
@@ -443,6 +525,7 @@ impl Sender {
                     }
                 }
             }
+            queue.withdraw(cache.take_drops());
             let now = Instant::now();
             let now_ms = db::now_ms();
             let picked = pick(
@@ -454,14 +537,9 @@ impl Sender {
                 &mut wake,
             );
             if !picked.is_empty() {
-                let ids: Vec<i64> = picked.iter().map(|p| p.id).collect();
-                match db::outbox::still_pending(&self.pool, &ids).await {
+                match queue.rows_to_send(&self.pool, &picked).await {
                     Ok(rows) => {
                         more |= tasks.len() + rows.len() < self.limits.concurrency;
-                        let found: HashSet<i64> = rows.iter().map(|r| r.id).collect();
-                        for id in ids.iter().filter(|id| !found.contains(id)) {
-                            queue.remove(*id);
-                        }
                         let now = Instant::now();
                         for row in rows {
                             pacer.start(row.chat_id, now);
@@ -559,6 +637,12 @@ impl Sender {
         queue: &mut Queue,
     ) {
         let what = self.redactor.clean(e);
+        // The row in memory counts attempts as the table does.
+        if let Some(r) = queue.rows.get_mut(&row.id)
+            && matches!(failure, SendFailure::RetryAfter(_) | SendFailure::Transient)
+        {
+            r.attempts += 1;
+        }
         let outcome = match failure {
             SendFailure::RetryAfter(d) => {
                 tracing::warn!(
@@ -729,17 +813,21 @@ fn pick(
     }
     let mut picked: Vec<db::outbox::Pending> = vec![];
     let mut chats: HashSet<i64> = HashSet::new();
-    for (priority, id) in &queue.order {
-        // Announcements and digests go evenly spaced (see `Pacer::bulk_started`), so a person
-        // who is talking to the bot never waits a whole window behind a fan-out.
-        let bulk = *priority >= Priority::Push as i64;
-        if bulk && pacer.next_bulk > now {
-            soonest(pacer.next_bulk);
-            break;
-        }
+    for (rank, id) in &queue.order {
         let Some(p) = queue.by_id.get(id) else {
             continue;
         };
+        // Announcements, digests and closing words go evenly spaced (see
+        // `Pacer::bulk_started`), so a person who is talking to the bot never waits a whole
+        // window behind a fan-out; edits (ranked between them) may still go.
+        let bulk = Priority::is_paced(p.priority);
+        if bulk && pacer.next_bulk > now {
+            soonest(pacer.next_bulk);
+            if *rank >= Priority::rank(Priority::Push as i64) {
+                break;
+            }
+            continue;
+        }
         // A chat with a send in flight (or picked in this round) waits for it.
         if pacer.busy_chats.contains(&p.chat_id) || chats.contains(&p.chat_id) {
             continue;
@@ -972,5 +1060,55 @@ mod tests {
         let picked = pick(&queue, &mut pacer, 8, now, 1_000, &mut wake);
         assert_eq!(picked.iter().map(|p| p.id).collect::<Vec<_>>(), vec![1]);
         assert!(wake.is_some_and(|t| t >= now + Duration::from_millis(4_000)));
+    }
+
+    /// Fifty requests posted at once: their closing words go spaced out and after the answers to
+    /// people still mid-dialogue, who are all answered in the first window; edits are not held
+    /// back by the spacing.
+    #[test]
+    fn closing_words_leave_room_for_people_mid_dialogue() {
+        let mut pacer = Pacer::new(SendLimits::default());
+        let t0 = Instant::now();
+        let mut queue = Queue::default();
+        for i in 0..50 {
+            queue.add(pending(i + 1, Priority::Closing, 1000 + i));
+        }
+        queue.add(pending(60, Priority::Edit, 3000));
+        let mut sent_at: HashMap<i64, Instant> = HashMap::new();
+        for step in 0..600 {
+            let t = t0 + Duration::from_millis(5 * step);
+            // Ten people mid-dialogue get their next question within the first 250 ms.
+            if step < 50 && step % 5 == 0 {
+                let id = 100 + step as i64;
+                queue.add(pending(id, Priority::Reply, 2000 + id));
+            }
+            let mut wake = None;
+            for p in pick(&queue, &mut pacer, 64, t, 0, &mut wake) {
+                pacer.start(p.chat_id, t);
+                queue.remove(p.id);
+                sent_at.insert(p.id, t);
+            }
+        }
+        let replies: Vec<Instant> = (0..10).map(|i| sent_at[&(100 + 5 * i)]).collect();
+        assert!(
+            replies.iter().all(|t| *t < t0 + Duration::from_millis(300)),
+            "every answer mid-dialogue went at once: {:?}",
+            replies.iter().map(|t| *t - t0).collect::<Vec<_>>()
+        );
+        assert!(
+            sent_at[&60] < t0 + Duration::from_millis(10),
+            "the edit went at once"
+        );
+        let closing_first_window = (1..=50)
+            .filter(|id| sent_at.get(id).is_some_and(|t| *t < t0 + WINDOW))
+            .count();
+        assert!(
+            (5..=25).contains(&closing_first_window),
+            "{closing_first_window} closing words in the first window"
+        );
+        assert!(
+            (1..=50).all(|id| sent_at.contains_key(&id)),
+            "all went in 3 s"
+        );
     }
 }

@@ -407,7 +407,9 @@ pub async fn after_create(
     if row.for_whom() != ForWhom::Other {
         return Ok(());
     }
-    let out = share_message(ctx, tx, author, row.id).await?;
+    let mut out = share_message(ctx, tx, author, row.id).await?;
+    // After the word that the request is posted (see `requester`).
+    out.priority = crate::outbox::Priority::Closing;
     enqueue(tx, &out).await
 }
 

@@ -90,16 +90,51 @@ pub async fn details_for_claimer(
 }
 
 pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
+    // A press that will be refused (most often: someone else took the request first) is answered
+    // from a read, without waiting for the write gate; the rest is checked again inside the write.
+    let mut conn = ctx.pool.acquire().await?;
+    if let Err(key) = claim_check(&mut conn, person, id).await? {
+        drop(conn);
+        return answer_key(ctx, person, q, key).await;
+    }
+    drop(conn);
     let mut tx = ctx.begin().await?;
-    let Some(row) = db::requests::get_tx(&mut tx, id).await? else {
+    if let Err(key) = claim_check(&mut tx, person, id).await? {
         drop(tx);
-        return answer_key(ctx, person, q, "request-not-found").await;
+        return answer_key(ctx, person, q, key).await;
+    }
+    // The claim limit, read in this same write transaction: two quick taps cannot both pass it.
+    if let Some(refusal) = super::duty::claim_limit(ctx, &mut tx, person).await? {
+        enqueue(&mut tx, &refusal).await?;
+        ctx.doorbell.commit(tx).await?;
+        return answer_key(ctx, person, q, "duty-limit-popup").await;
+    }
+    let Some(claimed) = db::requests::claim(&mut tx, ctx.clock.now_ms(), id, person.id).await?
+    else {
+        drop(tx);
+        return answer_key(ctx, person, q, "claim-taken").await;
+    };
+    hand_over(ctx, &mut tx, &claimed, person).await?;
+    ctx.doorbell.commit(tx).await?;
+    tracing::info!(request = id, volunteer = person.id, "request claimed");
+    ctx.answer_callback(q, Some(ctx.t(person.lang, "claim-ok")), false)
+        .await;
+    Ok(())
+}
+
+/// The open request this person may take, or why not (the answer's key).
+async fn claim_check(
+    conn: &mut sqlx::SqliteConnection,
+    person: &Person,
+    id: i64,
+) -> Result<Result<RequestRow, &'static str>, sqlx::Error> {
+    let Some(row) = db::requests::get_tx(conn, id).await? else {
+        return Ok(Err("request-not-found"));
     };
     if row.requester_id == person.id {
-        drop(tx);
-        return answer_key(ctx, person, q, "claim-own").await;
+        return Ok(Err("claim-own"));
     }
-    let refusal = match db::volunteers::can_claim(&mut tx, person.id, row.region_id)
+    let refusal = match db::volunteers::can_claim(conn, person.id, row.region_id)
         .await?
         .as_deref()
     {
@@ -109,34 +144,12 @@ pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Ha
         Some("suspended") => Some("claim-suspended"),
         _ => Some("claim-not-volunteer"),
     };
-    if let Some(key) = refusal {
-        drop(tx);
-        return answer_key(ctx, person, q, key).await;
-    }
-    // The claim limit, read in this same write transaction: two quick taps cannot both pass it.
-    if row.status() == Status::Open
-        && let Some(refusal) = super::duty::claim_limit(ctx, &mut tx, person).await?
-    {
-        enqueue(&mut tx, &refusal).await?;
-        ctx.doorbell.commit(tx).await?;
-        return answer_key(ctx, person, q, "duty-limit-popup").await;
-    }
-    let Some(claimed) = db::requests::claim(&mut tx, ctx.clock.now_ms(), id, person.id).await?
-    else {
-        drop(tx);
-        let key = if matches!(row.status(), Status::Claimed | Status::Done) {
-            "claim-taken"
-        } else {
-            "claim-gone"
-        };
-        return answer_key(ctx, person, q, key).await;
-    };
-    hand_over(ctx, &mut tx, &claimed, person).await?;
-    ctx.doorbell.commit(tx).await?;
-    tracing::info!(request = id, volunteer = person.id, "request claimed");
-    ctx.answer_callback(q, Some(ctx.t(person.lang, "claim-ok")), false)
-        .await;
-    Ok(())
+    Ok(match (refusal, row.status()) {
+        (Some(key), _) => Err(key),
+        (None, Status::Open) => Ok(row),
+        (None, Status::Claimed | Status::Done) => Err("claim-taken"),
+        (None, _) => Err("claim-gone"),
+    })
 }
 
 /// What follows a claim (or a lead's assignment): the announcements show it is taken, the

@@ -17,6 +17,7 @@ use crate::domain::when::{DateError, parse_date};
 use crate::domain::{Beneficiary, Category, ForWhom, Phone, Urgency};
 use crate::error::HandlerResult;
 use crate::i18n::Lang;
+use crate::outbox::{Outgoing, Priority};
 
 /// A requester with MAX_OPEN_REQUESTS unfinished requests is asked to wait (a public bot meets
 /// spam; a person in real need rarely has that many at once).
@@ -615,7 +616,9 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
         ),
     };
     db::dialogues::clear(&mut tx, person.id).await?;
-    crate::outbox::enqueue(&mut tx, &ctx.reply(person, text, Some(menu))).await?;
+    // The conversation is over: people still in the middle of one are answered first.
+    let posted = Outgoing::text(person.id, Priority::Closing, text, Some(menu));
+    crate::outbox::enqueue(&mut tx, &posted).await?;
     super::door::after_create(ctx, &mut tx, &row, person).await?;
     ctx.doorbell.commit(tx).await?;
     tracing::info!(

@@ -18,8 +18,13 @@ const MAX_ENTRIES: usize = 200_000;
 pub enum Touch {
     /// A person's row changed: read it again.
     User(i64),
+    /// A person's row is now this.
+    UserRow(UserRow),
     /// A chat's dialogue is now this state (JSON), or none.
     Dialogue(i64, Option<String>),
+    /// Queued messages were withdrawn: a request's announcements (`Some`), or others (`None`).
+    /// The sender, which holds queued messages in memory, learns of it through `take_drops`.
+    OutboxDropped(Option<i64>),
 }
 
 #[derive(Default)]
@@ -35,6 +40,7 @@ struct Inner {
     emptied_at: u64,
     users: HashMap<i64, Slot<UserRow>>,
     dialogues: HashMap<i64, Slot<Option<String>>>,
+    drops: Vec<Option<i64>>,
 }
 
 struct Slot<T> {
@@ -97,6 +103,11 @@ impl Cache {
         fill(&mut inner.dialogues, emptied_at, chat_id, start, state);
     }
 
+    /// Withdrawals of queued messages committed since the last call.
+    pub fn take_drops(&self) -> Vec<Option<i64>> {
+        std::mem::take(&mut self.lock().drops)
+    }
+
     /// Forgets everything (a new start reads every row afresh).
     pub fn clear(&self) {
         self.lock().empty();
@@ -122,6 +133,16 @@ impl Cache {
                         },
                     );
                 }
+                Touch::UserRow(row) => {
+                    inner.users.insert(
+                        row.id,
+                        Slot {
+                            changed_at: generation,
+                            value: Some(row),
+                        },
+                    );
+                }
+                Touch::OutboxDropped(request) => inner.drops.push(request),
                 Touch::Dialogue(chat_id, state) => {
                     inner.dialogues.insert(
                         chat_id,

@@ -218,6 +218,7 @@ pub async fn erase(tx: &mut Tx, user_id: i64) -> Result<Vec<(i64, i64)>, sqlx::E
     .bind(user_id)
     .fetch_all(&mut **tx)
     .await?;
+    tx.touch(super::cache::Touch::OutboxDropped(None));
     for sql in [
         "DELETE FROM followers WHERE user_id = ?1",
         "DELETE FROM follow_links WHERE request_id IN (SELECT id FROM help_requests WHERE requester_id = ?1)",
@@ -236,6 +237,7 @@ pub async fn purge_ended(tx: &mut Tx) -> Result<u64, sqlx::Error> {
     let mut n = 0;
     // Each statement walks one of the small tables (or the partial index of code words) and looks
     // requests up by id: never a scan of every request.
+    tx.touch(super::cache::Touch::OutboxDropped(None));
     for sql in [
         "UPDATE help_requests SET code_word = NULL
          WHERE code_word IS NOT NULL AND status IN ('closed', 'cancelled')",

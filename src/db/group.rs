@@ -61,18 +61,49 @@ pub async fn write(pool: &SqlitePool, answer: Answer) -> Result<(), sqlx::Error>
         tokio::select! {
             biased;
             r = &mut result => return r.unwrap_or(Err(sqlx::Error::PoolClosed)),
-            permit = file.gate.clone().acquire_owned() => {
-                let permit = permit.map_err(|_| sqlx::Error::PoolClosed)?;
-                let batch = take_batch(&file.group);
-                if !batch.is_empty() {
-                    let tx = super::begin_with_gate(pool, permit, file.cache.clone()).await;
-                    write_batch(pool, tx, batch).await;
-                }
+            gate = file.gate.clone().acquire_owned() => {
+                let _gate = gate.map_err(|_| sqlx::Error::PoolClosed)?;
+                flush(pool, &file).await;
                 // Ours was in that batch or an earlier one; if it is still queued (a batch
                 // stops before a second write to the same chat), wait for the gate again.
                 if let Ok(r) = result.try_recv() {
                     return r;
                 }
+            }
+        }
+    }
+}
+
+/// Writes the answers waiting in the queue. The caller holds the write gate (`begin_write` calls
+/// this before its own transaction, so answers never wait behind a queue of other writers).
+pub(super) async fn flush(pool: &SqlitePool, file: &super::FileState) {
+    let batch = take_batch(&file.group);
+    if batch.is_empty() {
+        return;
+    }
+    let shared = match super::begin_with_gate(pool, None, file.cache.clone()).await {
+        Ok(mut tx) => match write_all(&mut tx, &batch).await {
+            Ok(()) => tx.commit().await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    match shared {
+        Ok(()) => {
+            for q in batch {
+                let _ = q.done.send(Ok(()));
+            }
+        }
+        Err(e) if batch.len() > 1 => {
+            tracing::warn!(error = %e, n = batch.len(), "a shared commit failed; writing each alone");
+            for q in batch {
+                let r = alone(pool, file, &q.answer).await;
+                let _ = q.done.send(r);
+            }
+        }
+        Err(e) => {
+            if let Some(q) = batch.into_iter().next() {
+                let _ = q.done.send(Err(e));
             }
         }
     }
@@ -94,47 +125,13 @@ fn take_batch(q: &Queue) -> Vec<Queued> {
     waiting.drain(..n).collect()
 }
 
-async fn write_batch(pool: &SqlitePool, tx: Result<Tx, sqlx::Error>, batch: Vec<Queued>) {
-    let shared = match tx {
-        Ok(mut tx) => match write_all(&mut tx, &batch).await {
-            Ok(()) => tx.commit().await,
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
-    };
-    match shared {
-        Ok(()) => {
-            for q in batch {
-                let _ = q.done.send(Ok(()));
-            }
-        }
-        // One at a time (the first already holds the gate's turn: it is this task's).
-        Err(e) if batch.len() > 1 => {
-            tracing::warn!(error = %e, n = batch.len(), "a shared commit failed; writing each alone");
-            for q in batch {
-                let r = alone(pool, &q.answer).await;
-                let _ = q.done.send(r);
-            }
-        }
-        Err(e) => {
-            if let Some(q) = batch.into_iter().next() {
-                let _ = q.done.send(Err(e));
-            }
-        }
-    }
-}
-
-/// A write retried on its own after a shared commit failed. The caller holds no gate: the
-/// batch's writer released it when its transaction ended.
-async fn alone(pool: &SqlitePool, answer: &Answer) -> Result<(), sqlx::Error> {
-    let file = super::file_state(pool);
-    let permit = file
-        .gate
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| sqlx::Error::PoolClosed)?;
-    let mut tx = super::begin_with_gate(pool, permit, file.cache.clone()).await?;
+/// A write retried on its own after a shared commit failed (the caller still holds the gate).
+async fn alone(
+    pool: &SqlitePool,
+    file: &super::FileState,
+    answer: &Answer,
+) -> Result<(), sqlx::Error> {
+    let mut tx = super::begin_with_gate(pool, None, file.cache.clone()).await?;
     write_all(&mut tx, std::slice::from_ref(answer)).await?;
     tx.commit().await
 }
@@ -318,5 +315,34 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(dialogues, 0, "nothing of the refused answer stays");
+    }
+
+    /// A writer that queued for the gate before an answer still finds the answer committed when
+    /// its own transaction starts: answers never wait behind a queue of other writers.
+    #[tokio::test]
+    async fn answers_go_before_writers_queued_ahead_of_them() {
+        let (_dir, pool) = pool().await;
+        let first = crate::db::begin_write(&pool).await.unwrap();
+        let writer = tokio::spawn({
+            let pool = pool.clone();
+            async move {
+                let mut tx = crate::db::begin_write(&pool).await.unwrap();
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .unwrap();
+                tx.rollback().await.unwrap();
+                n
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        let answered = tokio::spawn({
+            let pool = pool.clone();
+            async move { write(&pool, answer(1, 1, DialogueWrite::Keep, "hi")).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        first.rollback().await.unwrap();
+        assert_eq!(writer.await.unwrap(), 1, "the answer was written first");
+        answered.await.unwrap().unwrap();
     }
 }

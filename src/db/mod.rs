@@ -38,7 +38,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// Derefs to the connection, so statements run on `&mut **tx` (or `&mut *tx` when owned).
 pub struct Tx {
     inner: Transaction<'static, Sqlite>,
-    _gate: OwnedSemaphorePermit,
+    /// `None` when the caller holds the gate itself (see `group`).
+    _gate: Option<OwnedSemaphorePermit>,
     cache: Arc<Cache>,
     touched: Vec<Touch>,
 }
@@ -152,16 +153,21 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<Tx, sqlx::Error> {
     let file = file_state(pool);
     let gate = file
         .gate
+        .clone()
         .acquire_owned()
         .await
         .map_err(|_| sqlx::Error::PoolClosed)?;
-    begin_with_gate(pool, gate, file.cache).await
+    // Answers to people waiting in the shared queue go first: they wait for at most one
+    // transaction, not for every writer queued before them (see `group`).
+    group::flush(pool, &file).await;
+    begin_with_gate(pool, Some(gate), file.cache).await
 }
 
-/// `begin_write` for a caller that already holds the file's write gate.
+/// `begin_write` for a caller that holds the file's write gate (`gate` moves into the
+/// transaction; `None`: the caller keeps holding it).
 async fn begin_with_gate(
     pool: &SqlitePool,
-    gate: OwnedSemaphorePermit,
+    gate: Option<OwnedSemaphorePermit>,
     cache: Arc<Cache>,
 ) -> Result<Tx, sqlx::Error> {
     let inner = pool.begin_with("BEGIN IMMEDIATE").await?;

@@ -2,6 +2,7 @@
 
 use sqlx::SqlitePool;
 
+use super::cache::Touch;
 use super::{Tx, begin_write, now_ms};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -62,13 +63,20 @@ pub async fn insert_all(tx: &mut Tx, rows: &[NewRow]) -> Result<(), sqlx::Error>
     Ok(())
 }
 
-/// What the sender keeps in memory of a queued message: enough to order and pace it.
-#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+/// What the sender needs to order and pace a queued message.
+#[derive(Debug, Clone, Copy)]
 pub struct Pending {
     pub id: i64,
     pub priority: i64,
     pub chat_id: i64,
     pub not_before: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct QueuedRow {
+    not_before: i64,
+    #[sqlx(flatten)]
+    row: OutboxRow,
 }
 
 /// Undelivered messages queued after `after_id`, oldest first. Ids only grow (AUTOINCREMENT), and
@@ -77,15 +85,28 @@ pub async fn pending_after(
     pool: &SqlitePool,
     after_id: i64,
     limit: i64,
-) -> Result<Vec<Pending>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, priority, chat_id, not_before FROM outbox
+) -> Result<Vec<(Pending, OutboxRow)>, sqlx::Error> {
+    let rows: Vec<QueuedRow> = sqlx::query_as(
+        "SELECT id, priority, chat_id, kind, payload_json, request_id, attempts, not_before
+         FROM outbox
          WHERE id > ? AND sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT ?",
     )
     .bind(after_id)
     .bind(limit)
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|q| {
+            let p = Pending {
+                id: q.row.id,
+                priority: q.row.priority,
+                chat_id: q.row.chat_id,
+                not_before: q.not_before,
+            };
+            (p, q.row)
+        })
+        .collect())
 }
 
 /// The queued messages among `ids` that are still undelivered (a taken request's pushes, or a
@@ -155,6 +176,7 @@ pub async fn count_attempt(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error
 
 /// A request was taken or withdrawn: announcements of it not yet sent are dropped.
 pub async fn drop_unsent_pushes(tx: &mut Tx, request_id: i64) -> Result<u64, sqlx::Error> {
+    tx.touch(Touch::OutboxDropped(Some(request_id)));
     let r = sqlx::query(
         "DELETE FROM outbox WHERE request_id = ? AND kind = 'push' AND sent_at IS NULL",
     )

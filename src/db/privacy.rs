@@ -92,6 +92,7 @@ pub async fn with_detail_messages(tx: &mut Tx, user_id: i64) -> Result<Vec<i64>,
 /// before `erase_requests` (the voice messages are found by their file id).
 pub async fn forget_messages(tx: &mut Tx, user_id: i64) -> Result<u64, sqlx::Error> {
     let mut n = 0;
+    tx.touch(super::cache::Touch::OutboxDropped(None));
     for sql in [
         "DELETE FROM outbox WHERE chat_id = ?1 AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)",
         "DELETE FROM outbox WHERE chat_id = ?1 AND kind = 'push' AND sent_at IS NULL",

@@ -120,14 +120,18 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<RequestRow>, sqlx:
     .await
 }
 
-pub async fn get_tx(tx: &mut Tx, id: i64) -> Result<Option<RequestRow>, sqlx::Error> {
+/// `get` on a connection of its own or inside a transaction.
+pub async fn get_tx(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
     sqlx::query_as(concat!(
         "SELECT ",
         columns!(),
         " FROM help_requests WHERE id = ?"
     ))
     .bind(id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(conn)
     .await
 }
 

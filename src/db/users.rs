@@ -49,7 +49,6 @@ pub async fn touch(pool: &SqlitePool, seen: &Seen<'_>) -> Result<UserRow, sqlx::
         return Ok(current.unwrap_or_else(|| unreachable!()));
     }
     let mut tx = begin_write(pool).await?;
-    tx.touch(Touch::User(seen.id));
     let row: UserRow = sqlx::query_as(
         "INSERT INTO users (id, first_name, username, tg_language, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, username = excluded.username,
@@ -63,6 +62,7 @@ pub async fn touch(pool: &SqlitePool, seen: &Seen<'_>) -> Result<UserRow, sqlx::
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
+    tx.touch(Touch::UserRow(row.clone()));
     tx.commit().await?;
     Ok(row)
 }

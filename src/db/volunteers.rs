@@ -282,7 +282,7 @@ pub async fn matching(
 
 /// Re-read inside the claim transaction: approval is checked on the server at every claim.
 pub async fn can_claim(
-    tx: &mut Tx,
+    conn: &mut SqliteConnection,
     user_id: i64,
     region_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
@@ -292,7 +292,7 @@ pub async fn can_claim(
     )
     .bind(region_id)
     .bind(user_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(conn)
     .await?;
     Ok(row.map(|(status, in_region)| {
         if in_region == 1 {
