@@ -39,12 +39,15 @@ pub enum Priority {
 }
 
 impl Priority {
-    /// The order of sending: the stored numbers stay as they were when `Closing` came.
+    /// The order of sending (the stored numbers stay as they were before `Closing` came):
+    /// replies, closing words, edits, announcements, digests.
     fn rank(stored: i64) -> i64 {
+        const REPLY: i64 = Priority::Reply as i64;
+        const CLOSING: i64 = Priority::Closing as i64;
         match stored {
-            4 => 1,
-            0 => 0,
-            n => n + 1,
+            REPLY => 0,
+            CLOSING => 1,
+            other => other + 1,
         }
     }
 

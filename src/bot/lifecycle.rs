@@ -92,12 +92,10 @@ pub async fn details_for_claimer(
 pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
     // A press that will be refused (most often: someone else took the request first) is answered
     // from a read, without waiting for the write gate; the rest is checked again inside the write.
-    let mut conn = ctx.pool.acquire().await?;
-    if let Err(key) = claim_check(&mut conn, person, id).await? {
-        drop(conn);
+    let first_look = claim_check(&mut *ctx.pool.acquire().await?, person, id).await?;
+    if let Err(key) = first_look {
         return answer_key(ctx, person, q, key).await;
     }
-    drop(conn);
     let mut tx = ctx.begin().await?;
     if let Err(key) = claim_check(&mut tx, person, id).await? {
         drop(tx);

@@ -2,7 +2,7 @@
 //! messages to send, the update marked as handled).
 //!
 //! Each such write joins a shared queue, then waits for either its own commit or the write gate.
-//! Whoever gets the gate writes everything queued so far in one transaction of three statements
+//! Whoever gets the gate writes everything queued so far in one transaction of four statements
 //! sent to SQLite at once, so a hundred people answering at the same moment cost one commit, not
 //! a hundred. Each write is still all-or-nothing: if the shared transaction fails, every write in
 //! it is tried again on its own, so one bad write fails only its own update.
@@ -82,7 +82,7 @@ pub(super) async fn flush(pool: &SqlitePool, file: &super::FileState) {
         return;
     }
     let shared = match super::begin_with_gate(pool, None, file.cache.clone()).await {
-        Ok(mut tx) => match write_all(&mut tx, &batch).await {
+        Ok(mut tx) => match write_all(&mut tx, batch.iter().map(|q| &q.answer)).await {
             Ok(()) => tx.commit().await,
             Err(e) => Err(e),
         },
@@ -132,33 +132,20 @@ async fn alone(
     answer: &Answer,
 ) -> Result<(), sqlx::Error> {
     let mut tx = super::begin_with_gate(pool, None, file.cache.clone()).await?;
-    write_all(&mut tx, std::slice::from_ref(answer)).await?;
+    write_all(&mut tx, [answer]).await?;
     tx.commit().await
 }
 
-trait AsAnswer {
-    fn answer(&self) -> &Answer;
-}
-
-impl AsAnswer for Queued {
-    fn answer(&self) -> &Answer {
-        &self.answer
-    }
-}
-
-impl AsAnswer for Answer {
-    fn answer(&self) -> &Answer {
-        self
-    }
-}
-
-/// The answers' writes in three statements sent as one.
-async fn write_all<A: AsAnswer>(tx: &mut Tx, batch: &[A]) -> Result<(), sqlx::Error> {
+/// The answers' writes in four statements sent as one.
+async fn write_all<'a>(
+    tx: &mut Tx,
+    batch: impl IntoIterator<Item = &'a Answer>,
+) -> Result<(), sqlx::Error> {
     let mut updates = vec![];
     let mut sets: Vec<(i64, &str)> = vec![];
     let mut clears = vec![];
     let mut rows: Vec<&NewRow> = vec![];
-    for a in batch.iter().map(AsAnswer::answer) {
+    for a in batch {
         updates.extend(a.update_id);
         match &a.dialogue {
             DialogueWrite::Keep => {}
