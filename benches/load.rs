@@ -1482,17 +1482,18 @@ async fn seed_scale(dir: &Path) -> Duration {
     .execute(&mut *tx)
     .await
     .unwrap();
-    // The requests and their events go in with the tables' indexes dropped, which are then built
-    // again from their own definitions (several times faster than updating them row by row).
-    let indexes: Vec<(String, String)> = sqlx::query_as(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-         AND tbl_name IN ('help_requests', 'request_events')",
+    // The requests and their events go in with the tables' indexes and triggers dropped, which are
+    // then made again from their own definitions (several times faster than updating the indexes
+    // row by row); what the events' trigger derives is set below in one statement each.
+    let indexes: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')
+         AND sql IS NOT NULL AND tbl_name IN ('help_requests', 'request_events')",
     )
     .fetch_all(&mut *tx)
     .await
     .unwrap();
-    for (name, _) in &indexes {
-        let drop = format!("DROP INDEX \"{name}\"");
+    for (kind, name, _) in &indexes {
+        let drop = format!("DROP {kind} \"{name}\"");
         sqlx::query(sqlx::AssertSqlSafe(drop))
             .execute(&mut *tx)
             .await
@@ -1558,8 +1559,19 @@ async fn seed_scale(dir: &Path) -> Duration {
     .execute(&mut *tx)
     .await
     .unwrap();
+    // Each request has one event of each kind, so none has a previous one of its kind; every
+    // claim and finish is a volunteer's, and their previous one in the region is the one before.
+    sqlx::query(
+        "UPDATE request_events SET by_volunteer = 1, prev_actor_at = p.prev
+         FROM (SELECT id, LAG(at) OVER (PARTITION BY actor_id, region_id ORDER BY at, id) AS prev
+               FROM request_events WHERE kind IN ('claimed', 'done')) p
+         WHERE request_events.id = p.id",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
     let t_indexes = Instant::now();
-    for (_, sql) in &indexes {
+    for (_, _, sql) in &indexes {
         sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
             .execute(&mut *tx)
             .await

@@ -245,41 +245,6 @@ pub async fn approved_in_region(
     .await
 }
 
-/// Whom to push a request to: approved, reachable volunteers of the region who do this kind of help
-/// and have not paused themselves (`db::duty::push_recipients` adds their quiet hours).
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Recipient {
-    pub user_id: i64,
-    pub language: Option<String>,
-    pub tg_language: Option<String>,
-}
-
-pub async fn matching(
-    tx: &mut Tx,
-    region_id: i64,
-    category: Category,
-    exclude: &[i64],
-) -> Result<Vec<Recipient>, sqlx::Error> {
-    let rows: Vec<Recipient> = sqlx::query_as(
-        "SELECT u.id AS user_id, u.language, u.tg_language
-         FROM volunteer_regions vr
-         JOIN volunteers v ON v.user_id = vr.user_id AND v.status = 'approved'
-         JOIN volunteer_categories vc ON vc.user_id = vr.user_id AND vc.category = ?
-         JOIN users u ON u.id = vr.user_id AND u.unreachable_at IS NULL AND u.erased_at IS NULL
-         WHERE vr.region_id = ?
-           AND NOT EXISTS (SELECT 1 FROM volunteer_duty d WHERE d.user_id = vr.user_id AND d.paused_at IS NOT NULL)
-         ORDER BY u.id",
-    )
-    .bind(category.code())
-    .bind(region_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|r| !exclude.contains(&r.user_id))
-        .collect())
-}
-
 /// Re-read inside the claim transaction: approval is checked on the server at every claim.
 pub async fn can_claim(
     conn: &mut SqliteConnection,
