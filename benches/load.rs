@@ -1681,6 +1681,7 @@ async fn scale_1m(run: usize, shared: &mut Option<(tempfile::TempDir, Duration)>
     f.insert("digest_ms".into(), median(&d));
     f.insert("tasks_page_ms".into(), median(&t));
     f.insert("claim_p99_ms".into(), percentile(&c, 0.99));
+    f.insert("claim_p50_ms".into(), percentile(&c, 0.50));
     f.insert("unanswered".into(), (dm + tm + cm) as f64);
     f.insert("peak_rss_mb".into(), bot.peak_rss_mb());
     f.insert("seed_s".into(), seed_time.as_secs_f64());

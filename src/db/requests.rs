@@ -455,6 +455,18 @@ pub async fn for_lead(
     Ok((rows, total))
 }
 
+/// SEARCH h USING INDEX help_requests_opened (status=? AND opened_at<?): the open requests
+/// opened before the later of the two times, never every open request.
+const UNCLAIMED_UNALERTED: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM help_requests h
+     WHERE status = 'open' AND opened_at <= MAX(?1, ?2)
+       AND ((urgency = 'today' AND opened_at <= ?1) OR opened_at <= ?2)
+       AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.request_id = h.id AND a.kind = 'unclaimed' AND a.since = h.opened_at)
+     ORDER BY id LIMIT 500"
+);
+
 /// Open requests nobody took in time (a "today" one after `urgent_before`, any after `before`)
 /// that have not been escalated since they last became open.
 pub async fn unclaimed_unalerted(
@@ -462,20 +474,22 @@ pub async fn unclaimed_unalerted(
     urgent_before: i64,
     before: i64,
 ) -> Result<Vec<RequestRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM help_requests h
-         WHERE status = 'open'
-           AND ((urgency = 'today' AND opened_at <= ?1) OR opened_at <= ?2)
-           AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.request_id = h.id AND a.kind = 'unclaimed' AND a.since = h.opened_at)
-         ORDER BY id LIMIT 500"
-    ))
-    .bind(urgent_before)
-    .bind(before)
-    .fetch_all(&mut **tx)
-    .await
+    sqlx::query_as(UNCLAIMED_UNALERTED)
+        .bind(urgent_before)
+        .bind(before)
+        .fetch_all(&mut **tx)
+        .await
 }
+
+/// SEARCH h USING INDEX help_requests_claimed (status=? AND claimed_at<?).
+const CLAIMED_UNALERTED: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM help_requests h
+     WHERE status = 'claimed' AND claimed_at <= ?1
+       AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.request_id = h.id AND a.kind = ?2 AND a.since = h.claimed_at)
+     ORDER BY id LIMIT 500"
+);
 
 /// Taken requests not done since before `before`, without an alert of `kind` for this claim.
 pub async fn claimed_unalerted(
@@ -483,18 +497,11 @@ pub async fn claimed_unalerted(
     before: i64,
     kind: &str,
 ) -> Result<Vec<RequestRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM help_requests h
-         WHERE status = 'claimed' AND claimed_at <= ?1
-           AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.request_id = h.id AND a.kind = ?2 AND a.since = h.claimed_at)
-         ORDER BY id LIMIT 500"
-    ))
-    .bind(before)
-    .bind(kind)
-    .fetch_all(&mut **tx)
-    .await
+    sqlx::query_as(CLAIMED_UNALERTED)
+        .bind(before)
+        .bind(kind)
+        .fetch_all(&mut **tx)
+        .await
 }
 
 /// Notes that an alert went out; false if it already had (the job then sends nothing).
@@ -734,6 +741,37 @@ mod tests {
                 )),
                 "{plan:#?}"
             );
+        }
+    }
+
+    /// The escalations read the open (taken) requests opened (taken) before a time through the
+    /// indexes of that status alone (migrations/0014), not every request of that status.
+    #[tokio::test]
+    async fn escalations_read_a_range_of_one_status() {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        crate::db::MIGRATOR.run(&pool).await.unwrap();
+        for (sql, index) in [
+            (
+                super::UNCLAIMED_UNALERTED,
+                "SEARCH h USING INDEX help_requests_opened (status=? AND opened_at<?)",
+            ),
+            (
+                super::CLAIMED_UNALERTED,
+                "SEARCH h USING INDEX help_requests_claimed (status=? AND claimed_at<?)",
+            ),
+        ] {
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                    .bind(1_i64)
+                    .bind(1_i64)
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            assert!(plan.iter().any(|(_, _, _, d)| d == index), "{plan:#?}");
         }
     }
 }
