@@ -126,16 +126,15 @@ async fn claim_check(
     person: &Person,
     id: i64,
 ) -> Result<Result<RequestRow, &'static str>, sqlx::Error> {
-    let Some(row) = db::requests::get_tx(conn, id).await? else {
+    let Some(db::requests::ClaimLook { row, volunteer }) =
+        db::requests::claim_look(conn, id, person.id).await?
+    else {
         return Ok(Err("request-not-found"));
     };
     if row.requester_id == person.id {
         return Ok(Err("claim-own"));
     }
-    let refusal = match db::volunteers::can_claim(conn, person.id, row.region_id)
-        .await?
-        .as_deref()
-    {
+    let refusal = match volunteer.as_deref() {
         Some("approved") => None,
         Some("other_region") => Some("claim-other-region"),
         Some("pending") => Some("claim-pending"),

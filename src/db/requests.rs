@@ -135,6 +135,36 @@ pub async fn get_tx(
     .await
 }
 
+/// A request and where its would-be claimer stands, read in one statement for the claim's checks.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClaimLook {
+    #[sqlx(flatten)]
+    pub row: RequestRow,
+    /// The person's volunteer status ("approved", "pending", …), "other_region" when they
+    /// volunteer elsewhere, None when they are no volunteer.
+    pub volunteer: Option<String>,
+}
+
+pub async fn claim_look(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    person: i64,
+) -> Result<Option<ClaimLook>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        ", (SELECT CASE WHEN EXISTS (SELECT 1 FROM volunteer_regions vr
+                                     WHERE vr.user_id = v.user_id AND vr.region_id = h.region_id)
+                        THEN v.status ELSE 'other_region' END
+            FROM volunteers v WHERE v.user_id = ?2) AS volunteer
+         FROM help_requests h WHERE h.id = ?1"
+    ))
+    .bind(id)
+    .bind(person)
+    .fetch_optional(conn)
+    .await
+}
+
 /// First claim wins: exactly one volunteer gets an open request.
 pub async fn claim(
     tx: &mut Tx,

@@ -245,7 +245,8 @@ pub async fn approved_in_region(
     .await
 }
 
-/// Re-read inside the claim transaction: approval is checked on the server at every claim.
+/// Where a volunteer stands for a request of `region_id`, re-read inside a lead's assignment (a
+/// volunteer's own claim reads it with the request: `requests::claim_look`).
 pub async fn can_claim(
     conn: &mut SqliteConnection,
     user_id: i64,

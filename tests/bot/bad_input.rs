@@ -235,6 +235,13 @@ async fn stale_and_forged_buttons_are_checked_on_the_server() {
     let maria = app.user(101, "Maria", "en");
     let id = ask_for_help(&maria, &Ask::default()).await;
     let push = expect_push(&boris, id).await;
+    // Registered in the region, not yet approved.
+    let waiting = seed_volunteer(&app, 703, "Waiting", "en", PSKOV, &["groceries"]).await;
+    sqlx::query("UPDATE volunteers SET status = 'pending' WHERE user_id = ?")
+        .bind(waiting.id)
+        .execute(&app.db)
+        .await
+        .unwrap();
 
     let answer_text = |u: &TestUser, data: &'static str| {
         let push = push.clone();
@@ -263,6 +270,11 @@ async fn stale_and_forged_buttons_are_checked_on_the_server() {
         answer_text(&outsider, "c:1")
             .await
             .contains("region you don't cover")
+    );
+    assert!(
+        answer_text(&waiting, "c:1")
+            .await
+            .contains("waiting for approval by the club")
     );
     assert!(answer_text(&boris, "d:1").await.contains("not yours"));
     assert!(
