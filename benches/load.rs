@@ -33,6 +33,12 @@ use serde_json::{Value, json};
 use sqlx::SqlitePool;
 
 const BOT: &str = env!("CARGO_BIN_EXE_mutual-aid-bot");
+
+/// The bot binary to measure: this build's, or LOAD_BOT (another build of it, to compare two
+/// versions on the same machine in the same hour).
+fn bot_binary() -> PathBuf {
+    std::env::var_os("LOAD_BOT").map_or_else(|| PathBuf::from(BOT), PathBuf::from)
+}
 /// Set in the environment of a copy of this binary that is to run the echo bot.
 const ECHO_ROLE: &str = "LOAD_BENCH_ECHO_FLOOR";
 const PSKOV: i64 = 60;
@@ -347,7 +353,7 @@ fn db_url(dir: &Path) -> String {
 fn spawn_bot(fake: &FakeTelegram, dir: &Path, settings: &[(&str, &str)]) -> Proc {
     let log = dir.join("bot.log");
     let file = std::fs::File::create(&log).expect("log file");
-    let child = Command::new(BOT)
+    let child = Command::new(bot_binary())
         .current_dir(dir)
         .env_clear()
         .env("TELOXIDE_TOKEN", TOKEN)
@@ -1717,9 +1723,10 @@ async fn run_all() -> i32 {
         .collect();
     let (_, echo_from) = echo_command();
     println!(
-        "load benchmark: {} run(s) of {:?}; bot {BOT}; echo bot: {echo_from}; {} cores",
+        "load benchmark: {} run(s) of {:?}; bot {}; echo bot: {echo_from}; {} cores",
         runs,
         order,
+        bot_binary().display(),
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     let started = Instant::now();
