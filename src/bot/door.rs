@@ -9,7 +9,6 @@
 
 use chrono::Utc;
 use rand::Rng;
-use sqlx::SqliteConnection;
 use teloxide::types::CallbackQuery;
 use teloxide::utils::html::escape;
 
@@ -53,24 +52,25 @@ impl Change {
 // The code word
 
 /// Right after a claim (or a lead's assignment), before the details go out: a new code word in
-/// the requester's language, different from the one the request had before.
-pub async fn new_code_word(tx: &mut Tx, row: &RequestRow) -> Result<(), sqlx::Error> {
+/// the requester's language, different from the one the request had before. Returns it.
+pub async fn new_code_word(tx: &mut Tx, row: &RequestRow) -> Result<String, sqlx::Error> {
     let lang = notify::lang_of(tx, row.requester_id).await?;
     let previous = db::door::code_word(tx, row.id).await?;
     let word = pick_code_word(lang, previous.as_deref());
-    db::door::set_code_word(tx, row.id, word).await
+    db::door::set_code_word(tx, row.id, word).await?;
+    Ok(word.to_owned())
 }
 
-/// The details the volunteer who holds the request gets, with the code word below them: one
-/// message, and the word goes when the details are edited away at the end.
-pub async fn with_code_word(
+/// The details the volunteer who holds the request gets, with the request's code word (`word`)
+/// below them: one message, and the word goes when the details are edited away at the end.
+pub fn with_code_word(
     ctx: &Ctx,
-    conn: &mut SqliteConnection,
     lang: Lang,
     request_id: i64,
+    word: Option<&str>,
     details: String,
-) -> Result<String, sqlx::Error> {
-    Ok(match db::door::code_word(conn, request_id).await? {
+) -> String {
+    match word {
         Some(word) => {
             let code = ctx.i18n.f(
                 lang,
@@ -80,7 +80,7 @@ pub async fn with_code_word(
             format!("{details}\n\n{code}")
         }
         None => details,
-    })
+    }
 }
 
 /// The extra buttons under the details of a held request.
@@ -98,32 +98,29 @@ pub async fn claimed(
     ctx: &Ctx,
     tx: &mut Tx,
     row: &RequestRow,
+    word: &str,
     volunteer_name: &str,
     told: String,
 ) -> Result<(), sqlx::Error> {
     let id = row.id;
     let lang = notify::lang_of(tx, row.requester_id).await?;
-    let mut markup = None;
-    let mut text = told;
-    if let Some(word) = db::door::code_word(tx, id).await? {
-        let code = match (&row.beneficiary_name, row.for_whom()) {
-            (Some(name), ForWhom::Other) => ctx.i18n.f(
-                lang,
-                "door-code-author",
-                &args![("id", id), ("word", word), ("name", escape(name))],
-            ),
-            _ => ctx.i18n.f(
-                lang,
-                "door-code-requester",
-                &args![("id", id), ("word", word)],
-            ),
-        };
-        text = format!("{text}\n\n{code}");
-        markup = Some(inline_markup(vec![vec![(
-            ctx.t(lang, "btn-write-volunteer"),
-            Cb::RelayStart(id),
-        )]]));
-    }
+    let code = match (&row.beneficiary_name, row.for_whom()) {
+        (Some(name), ForWhom::Other) => ctx.i18n.f(
+            lang,
+            "door-code-author",
+            &args![("id", id), ("word", word), ("name", escape(name))],
+        ),
+        _ => ctx.i18n.f(
+            lang,
+            "door-code-requester",
+            &args![("id", id), ("word", word)],
+        ),
+    };
+    let text = format!("{told}\n\n{code}");
+    let markup = Some(inline_markup(vec![vec![(
+        ctx.t(lang, "btn-write-volunteer"),
+        Cb::RelayStart(id),
+    )]]));
     enqueue(
         tx,
         &Outgoing::text(row.requester_id, Priority::Reply, text, markup),
@@ -292,11 +289,7 @@ pub async fn on_my_way(
     // A request taken before code words existed has none: it gets one now, for both sides.
     let (word, fresh) = match db::door::code_word(&mut tx, id).await? {
         Some(word) => (word, false),
-        None => {
-            new_code_word(&mut tx, &row).await?;
-            let word = db::door::code_word(&mut tx, id).await?.unwrap_or_default();
-            (word, true)
-        }
+        None => (new_code_word(&mut tx, &row).await?, true),
     };
     let lang = notify::lang_of(&mut tx, row.requester_id).await?;
     // "Later today" is not "on the way"; a request for someone else names whom the volunteer

@@ -51,18 +51,19 @@ fn held_buttons(ctx: &Ctx, person: &Person, id: i64) -> teloxide::types::InlineK
     ])
 }
 
-/// The full details, for the volunteer who holds the request.
+/// The full details, for the volunteer who holds the request, with its code word.
 pub async fn details_for_claimer(
     ctx: &Ctx,
     conn: &mut sqlx::SqliteConnection,
     person: &Person,
     row: &RequestRow,
+    word: Option<&str>,
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
     let requester_name = db::users::first_name(conn, row.requester_id).await?;
     let mut text =
         render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, &requester_name);
     text.push_str(&super::aftercare::notes_for_claimer(ctx, conn, person.lang, row).await?);
-    let text = super::door::with_code_word(ctx, conn, person.lang, row.id, text).await?;
+    let text = super::door::with_code_word(ctx, person.lang, row.id, word, text);
     let details = Payload::Details {
         request_id: row.id,
         text,
@@ -158,7 +159,7 @@ pub async fn hand_over(
     volunteer: &Person,
 ) -> Result<(), sqlx::Error> {
     let (i18n, regions, me, id) = (&ctx.i18n, &ctx.regions, volunteer.id, claimed.id);
-    super::door::new_code_word(tx, claimed).await?;
+    let word = super::door::new_code_word(tx, claimed).await?;
     notify::close_pushes(tx, id, true, |lang, chat| {
         if chat == me {
             i18n.f(lang, "push-taken-by-you", &args![("id", id)])
@@ -167,7 +168,7 @@ pub async fn hand_over(
         }
     })
     .await?;
-    let outs = details_for_claimer(ctx, tx, volunteer, claimed).await?;
+    let outs = details_for_claimer(ctx, tx, volunteer, claimed, Some(&word)).await?;
     crate::outbox::enqueue_all(tx, &outs).await?;
     let volunteer_name = db::volunteers::display_name(tx, volunteer.id)
         .await?
@@ -178,7 +179,7 @@ pub async fn hand_over(
         "requester-claimed",
         &args![("id", id), ("name", escape(&volunteer_name))],
     );
-    super::door::claimed(ctx, tx, claimed, &volunteer_name, text).await
+    super::door::claimed(ctx, tx, claimed, &word, &volunteer_name, text).await
 }
 
 /// Why a transition on `id` by this volunteer did not happen.

@@ -507,7 +507,11 @@ pub async fn my(ctx: &Ctx, person: &Person) -> HandlerResult {
             // A read-only transaction: one connection for the few lookups.
             let mut tx = ctx.pool.begin().await?;
             for r in &held {
-                outs.extend(lifecycle::details_for_claimer(ctx, &mut tx, person, r).await?);
+                let word = db::door::code_word(&mut tx, r.id).await?;
+                outs.extend(
+                    lifecycle::details_for_claimer(ctx, &mut tx, person, r, word.as_deref())
+                        .await?,
+                );
             }
             drop(tx);
         }

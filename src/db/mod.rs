@@ -60,6 +60,30 @@ impl Tx {
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
         self.inner.rollback().await
     }
+
+    /// A person's row: from the cache, unless this transaction changed it. A row read here is
+    /// what was committed (a transaction holds the write gate, so nobody commits meanwhile) and
+    /// goes into the cache when this transaction has not changed it.
+    pub async fn user(&mut self, id: i64) -> Result<Option<users::UserRow>, sqlx::Error> {
+        let changed = self.touched.iter().any(|t| match t {
+            Touch::User(u) => *u == id,
+            Touch::UserRow(row) => row.id == id,
+            _ => false,
+        });
+        let start = match self.cache.user(id) {
+            Ok(row) if !changed => return Ok(Some(row)),
+            Ok(_) => None,
+            Err(start) => (!changed).then_some(start),
+        };
+        let row: Option<users::UserRow> = sqlx::query_as(users::SELECT_USER)
+            .bind(id)
+            .fetch_optional(&mut *self.inner)
+            .await?;
+        if let (Some(start), Some(row)) = (start, &row) {
+            self.cache.fill_user(start, row.clone());
+        }
+        Ok(row)
+    }
 }
 
 impl std::ops::Deref for Tx {
@@ -222,6 +246,58 @@ pub async fn backup(url: &str, to: &std::path::Path) -> Result<(), DbError> {
 
 #[cfg(test)]
 mod tests {
+    use super::cache::Touch;
+
+    /// A transaction reads a person from the cache, fills it on a miss, and reads the database for
+    /// a person it changed itself (the cache learns of that only at commit).
+    #[tokio::test]
+    async fn a_transaction_reads_people_through_the_cache_except_those_it_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/t.db", dir.path().display());
+        let pool = super::connect_and_migrate(&url).await.unwrap();
+        sqlx::query(
+            "INSERT INTO users (id, first_name, language, created_at) VALUES (7, 'Vera', 'ru', 0)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let cache = super::cache(&pool);
+        assert!(cache.user(7).is_err());
+        let mut tx = super::begin_write(&pool).await.unwrap();
+        let read = tx.user(7).await.unwrap().unwrap();
+        assert_eq!(read.language.as_deref(), Some("ru"));
+        assert_eq!(cache.user(7).unwrap().language.as_deref(), Some("ru"));
+        // Changed in this transaction: the cache's row is not this transaction's truth.
+        tx.touch(Touch::User(7));
+        sqlx::query("UPDATE users SET language = 'en' WHERE id = 7")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(
+            tx.user(7).await.unwrap().unwrap().language.as_deref(),
+            Some("en")
+        );
+        assert_eq!(cache.user(7).unwrap().language.as_deref(), Some("ru"));
+        tx.rollback().await.unwrap();
+        assert_eq!(cache.user(7).unwrap().language.as_deref(), Some("ru"));
+        // Committed: the cache forgets the row, and the next transaction reads it again.
+        let mut tx = super::begin_write(&pool).await.unwrap();
+        tx.touch(Touch::User(7));
+        sqlx::query("UPDATE users SET language = 'en' WHERE id = 7")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = super::begin_write(&pool).await.unwrap();
+        assert_eq!(
+            tx.user(7).await.unwrap().unwrap().language.as_deref(),
+            Some("en")
+        );
+        assert!(tx.user(8).await.unwrap().is_none());
+        drop(tx);
+        pool.close().await;
+    }
+
     /// Commits never checkpoint on their own (the WAL grows past SQLite's usual 1,000 pages);
     /// `checkpoint` moves all of it into the file.
     #[tokio::test]

@@ -13,6 +13,9 @@ pub struct UserRow {
     pub unreachable_at: Option<i64>,
 }
 
+/// One person's row, as the cache holds it.
+pub(super) const SELECT_USER: &str = "SELECT id, first_name, username, tg_language, language, unreachable_at FROM users WHERE id = ?";
+
 /// What Telegram told us about a person in their latest update.
 pub struct Seen<'a> {
     pub id: i64,
@@ -28,12 +31,10 @@ pub async fn touch(pool: &SqlitePool, seen: &Seen<'_>) -> Result<UserRow, sqlx::
     let current = match cache.user(seen.id) {
         Ok(row) => Some(row),
         Err(start) => {
-            let row: Option<UserRow> = sqlx::query_as(
-                "SELECT id, first_name, username, tg_language, language, unreachable_at FROM users WHERE id = ?",
-            )
-            .bind(seen.id)
-            .fetch_optional(pool)
-            .await?;
+            let row: Option<UserRow> = sqlx::query_as(SELECT_USER)
+                .bind(seen.id)
+                .fetch_optional(pool)
+                .await?;
             if let Some(row) = &row {
                 cache.fill_user(start, row.clone());
             }
@@ -83,12 +84,10 @@ pub async fn language_of(
     tx: &mut Tx,
     id: i64,
 ) -> Result<(Option<String>, Option<String>), sqlx::Error> {
-    let row: Option<(Option<String>, Option<String>)> =
-        sqlx::query_as("SELECT language, tg_language FROM users WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    Ok(row.unwrap_or((None, None)))
+    Ok(tx
+        .user(id)
+        .await?
+        .map_or((None, None), |u| (u.language, u.tg_language)))
 }
 
 pub async fn first_name(conn: &mut SqliteConnection, id: i64) -> Result<String, sqlx::Error> {
