@@ -323,14 +323,17 @@ pub async fn add_concern(
 
 // ---- the digest's figures -----------------------------------------------------------------------
 
+// Figures of a region's digest, read as part of it (`digests::read`: ?1 the region, [?2, ?3) the
+// period).
+
 /// SEARCH receipts USING COVERING INDEX receipts_by_region (region_id=? AND repaid_at=?).
-const DUE: &str = "SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM receipts
-     WHERE region_id = ?1 AND repaid_at IS NULL";
+pub(super) const DUE: &str = "SELECT COUNT(*) AS n, COALESCE(SUM(amount_minor), 0) AS minor
+     FROM receipts WHERE region_id = ?1 AND repaid_at IS NULL";
 /// SEARCH receipts USING INDEX receipts_repaid (region_id=? AND repaid_at>? AND repaid_at<?).
-const REPAID: &str = "SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM receipts
-     WHERE region_id = ?1 AND repaid_at >= ?2 AND repaid_at < ?3";
+pub(super) const REPAID: &str = "SELECT COUNT(*) AS n, COALESCE(SUM(amount_minor), 0) AS minor
+     FROM receipts WHERE region_id = ?1 AND repaid_at >= ?2 AND repaid_at < ?3";
 /// SEARCH concerns USING COVERING INDEX concerns_by_region (region_id=? AND created_at>? AND …).
-const CONCERNS: &str =
+pub(super) const CONCERNS: &str =
     "SELECT COUNT(*) FROM concerns WHERE region_id = ?1 AND created_at >= ?2 AND created_at < ?3";
 
 /// Reimbursements due now, those made in `[from, to)`, and concerns raised in `[from, to)`.
@@ -341,37 +344,6 @@ pub struct DigestFigures {
     pub repaid: i64,
     pub repaid_minor: i64,
     pub concerns: i64,
-}
-
-pub async fn digest_figures(
-    conn: &mut SqliteConnection,
-    region_id: i64,
-    from: i64,
-    to: i64,
-) -> Result<DigestFigures, sqlx::Error> {
-    let (due, due_minor): (i64, i64) = sqlx::query_as(DUE)
-        .bind(region_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let (repaid, repaid_minor): (i64, i64) = sqlx::query_as(REPAID)
-        .bind(region_id)
-        .bind(from)
-        .bind(to)
-        .fetch_one(&mut *conn)
-        .await?;
-    let concerns = sqlx::query_scalar(CONCERNS)
-        .bind(region_id)
-        .bind(from)
-        .bind(to)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(DigestFigures {
-        due,
-        due_minor,
-        repaid,
-        repaid_minor,
-        concerns,
-    })
 }
 
 // ---- intake pauses ------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ impl DialogueStorage {
 
 impl<D> Storage<D> for DialogueStorage
 where
-    D: Serialize + DeserializeOwned + Send + Sync + 'static,
+    D: Serialize + DeserializeOwned + Default + Send + Sync + 'static,
 {
     type Error = sqlx::Error;
 
@@ -126,6 +126,8 @@ where
         self: Arc<Self>,
         chat_id: ChatId,
     ) -> BoxFuture<'static, Result<Option<D>, Self::Error>> {
-        Box::pin(async move { load(&self.pool, chat_id.0).await })
+        // A chat without a stored dialogue is at the start. Saying so (rather than "none") keeps
+        // teloxide from writing the start state for every new chat before its first answer.
+        Box::pin(async move { Ok(Some(load(&self.pool, chat_id.0).await?.unwrap_or_default())) })
     }
 }

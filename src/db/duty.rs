@@ -565,19 +565,10 @@ pub async fn intake_pause_message(
         .await
 }
 
-/// Weekly repeats running in a region, for the leads' digest. Walks the partial index of running
-/// repeats (one per requester who asked for weekly help), never the stopped ones.
-pub async fn running_in_region(
-    conn: &mut SqliteConnection,
-    region_id: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(RUNNING_IN_REGION)
-        .bind(region_id)
-        .fetch_one(&mut *conn)
-        .await
-}
-
-const RUNNING_IN_REGION: &str = "SELECT COUNT(*) FROM repeats INDEXED BY repeats_due WHERE stopped_at IS NULL AND region_id = ?";
+/// Weekly repeats running in a region (?1), for the leads' digest (`digests::read`). Walks the
+/// partial index of running repeats (one per requester who asked for weekly help), never the
+/// stopped ones.
+pub(super) const RUNNING_IN_REGION: &str = "SELECT COUNT(*) FROM repeats INDEXED BY repeats_due WHERE stopped_at IS NULL AND region_id = ?1";
 
 /// Whether the person can be written to (a repeat of someone who blocked the bot or erased their
 /// data creates nothing).

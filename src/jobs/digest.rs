@@ -17,7 +17,7 @@ use tokio::sync::watch;
 
 use crate::args;
 use crate::bot::{Ctx, Next, Person, render};
-use crate::db::digests::{self, ChartEvent, ListedRequest, PeriodCounts};
+use crate::db::digests::{self, ChartEvent};
 use crate::db::{self, leads::LeadRow};
 use crate::domain::Category;
 use crate::domain::region::Region;
@@ -190,24 +190,8 @@ struct Span {
     now: i64,
 }
 
-/// Everything one digest shows, read in one transaction.
-#[derive(Debug, Default)]
-struct DigestData {
-    counts: PeriodCounts,
-    waiting: Vec<ListedRequest>,
-    waiting_total: i64,
-    held: Vec<ListedRequest>,
-    held_total: i64,
-    pending: i64,
-    totals: Vec<(String, i64)>,
-    /// Reimbursements due and made, concerns raised (bot::aftercare).
-    aftercare: db::aftercare::DigestFigures,
-    /// Volunteers on pause, by their own choice or a lead's (bot::duty).
-    paused: digests::Paused,
-    /// Weekly repeats running in the region, and the requests they posted in the period.
-    repeats_running: i64,
-    repeats_posted: i64,
-}
+/// Everything one digest shows, read in one statement (`digests::read`).
+type DigestData = digests::Digest;
 
 /// The digest's messages: the text, and on `chart_until` (a Monday) the chart of the four weeks
 /// before that date.
@@ -220,37 +204,27 @@ async fn build(
     chat_id: i64,
     priority: Priority,
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
-    let mut tx = ctx.pool.begin().await?;
-    let conn = &mut *tx;
-    let counts = digests::period_counts(conn, region.id, span.from, span.to).await?;
-    let (waiting, waiting_total) =
-        digests::open_since_before(conn, region.id, span.now - WAITING_MS, LIST_CAP as i64).await?;
-    let (held, held_total) =
-        digests::claimed_since_before(conn, region.id, span.now - HELD_MS, LIST_CAP as i64).await?;
-    let data = DigestData {
-        counts,
-        waiting,
-        waiting_total,
-        held,
-        held_total,
-        pending: digests::pending_volunteers(conn, region.id).await?,
-        totals: digests::totals(conn, region.id).await?,
-        aftercare: db::aftercare::digest_figures(conn, region.id, span.from, span.to).await?,
-        paused: digests::paused_volunteers(conn, region.id, LIST_CAP as i64).await?,
-        repeats_running: db::duty::running_in_region(conn, region.id).await?,
-        repeats_posted: digests::repeats_posted(conn, region.id, span.from, span.to).await?,
+    let mut conn = ctx.pool.acquire().await?;
+    let query = digests::DigestQuery {
+        region_id: region.id,
+        from: span.from,
+        to: span.to,
+        waiting_before: span.now - WAITING_MS,
+        held_before: span.now - HELD_MS,
+        cap: LIST_CAP as i64,
     };
+    let data = digests::read(&mut conn, &query).await?;
     let chart_data = match chart_until {
         Some(until) => {
             let first = until - chrono::Days::new(u64::from(CHART_DAYS));
             let from = local_instant(&region.tz, first, NaiveTime::MIN).timestamp_millis();
             let to = local_instant(&region.tz, until, NaiveTime::MIN).timestamp_millis();
-            let events = digests::chart_events(conn, region.id, from, to).await?;
+            let events = digests::chart_events(&mut conn, region.id, from, to).await?;
             Some((first, events))
         }
         None => None,
     };
-    tx.commit().await?;
+    drop(conn);
 
     let text = render_text(&ctx.i18n, lang, region, span, &data);
     let mut outs = vec![Outgoing::text(chat_id, priority, text, None)];
@@ -621,6 +595,7 @@ fn next_due(tz: &Tz, time: NaiveTime, now: DateTime<Utc>) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::digests::ListedRequest;
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -616,6 +616,13 @@ async fn slash_digest_answers_a_lead_at_once_in_their_language_and_others_get_th
         ],
     );
     expect_digests(&lena, 1).await;
+    // A first update that leaves the dialogue at its start writes no dialogue.
+    let dialogues: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dialogues WHERE chat_id = ?")
+        .bind(lena.id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(dialogues, 0);
 
     // One digest per region, in Russian, each in its region's time.
     ivan.send_text("/digest").await;
