@@ -75,23 +75,22 @@ const PENDING_VOLUNTEERS: &str = "
     SELECT COUNT(*) FROM volunteers v CROSS JOIN volunteer_regions vr
     WHERE v.status = 'pending' AND vr.user_id = v.user_id AND vr.region_id = ?1";
 
-/// As PENDING_VOLUNTEERS, then volunteer_duty by primary key: approved volunteers who paused
+/// SCAN d USING COVERING INDEX volunteer_duty_paused (a partial index, in the list's order), then
+/// volunteer_regions and volunteers by primary key: approved volunteers of the region who paused
 /// themselves (/pause), longest paused first.
 const SELF_PAUSED_LIST: &str = "
     SELECT v.display_name, d.paused_at
-    FROM volunteer_regions vr
-    JOIN volunteers v ON v.user_id = vr.user_id AND v.status = 'approved'
-    JOIN volunteer_duty d ON d.user_id = vr.user_id
-    WHERE vr.region_id = ?1 AND d.paused_at IS NOT NULL
-    ORDER BY d.paused_at, v.user_id LIMIT ?6";
+    FROM volunteer_duty d CROSS JOIN volunteer_regions vr CROSS JOIN volunteers v
+    WHERE d.paused_at IS NOT NULL AND vr.user_id = d.user_id AND vr.region_id = ?1
+      AND v.user_id = d.user_id AND v.status = 'approved'
+    ORDER BY d.paused_at, d.user_id LIMIT ?6";
 
 /// As SELF_PAUSED_LIST.
 const SELF_PAUSED_COUNT: &str = "
     SELECT COUNT(*)
-    FROM volunteer_regions vr
-    JOIN volunteers v ON v.user_id = vr.user_id AND v.status = 'approved'
-    JOIN volunteer_duty d ON d.user_id = vr.user_id
-    WHERE vr.region_id = ?1 AND d.paused_at IS NOT NULL";
+    FROM volunteer_duty d CROSS JOIN volunteer_regions vr CROSS JOIN volunteers v
+    WHERE d.paused_at IS NOT NULL AND vr.user_id = d.user_id AND vr.region_id = ?1
+      AND v.user_id = d.user_id AND v.status = 'approved'";
 
 /// As PENDING_VOLUNTEERS, through volunteers_suspended: volunteers a lead paused.
 const SUSPENDED_VOLUNTEERS: &str = "
