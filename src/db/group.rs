@@ -2,10 +2,15 @@
 //! messages to send, the update marked as handled).
 //!
 //! Each such write joins a shared queue, then waits for either its own commit or the write gate.
-//! Whoever gets the gate writes everything queued so far in one transaction of four statements
+//! Whoever gets the gate writes everything queued so far in one transaction of five statements
 //! sent to SQLite at once, so a hundred people answering at the same moment cost one commit, not
 //! a hundred. Each write is still all-or-nothing: if the shared transaction fails, every write in
 //! it is tried again on its own, so one bad write fails only its own update.
+//!
+//! The queue also carries what Telegram last showed of a person (`users::touch`: a new person, a
+//! changed name): that write waits for nobody and goes first in the next transaction of the file —
+//! the answer to the same update, or any writer's, which flushes the queue before its own — so
+//! every row that refers to the person is written after them.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -15,6 +20,7 @@ use tokio::sync::oneshot;
 
 use super::cache::Touch;
 use super::outbox::NewRow;
+use super::users::UserRow;
 use super::{Tx, now_ms};
 
 /// What happens to a chat's dialogue.
@@ -44,6 +50,20 @@ struct Queued {
 #[derive(Default)]
 pub struct Queue {
     waiting: Mutex<Vec<Queued>>,
+    /// People's rows to write with the next transaction, oldest first.
+    people: Mutex<Vec<UserRow>>,
+}
+
+/// Writes a person's row (name, username, Telegram language; reachable again) with the next
+/// transaction of the file, without waiting for it; the cache has the row at once.
+pub fn defer_person(pool: &SqlitePool, row: UserRow) {
+    let file = super::file_state(pool);
+    file.group
+        .people
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(row.clone());
+    file.cache.apply(vec![Touch::UserRow(row)]);
 }
 
 /// Writes an answer, in a transaction shared with whatever other answers are waiting.
@@ -77,12 +97,13 @@ pub async fn write(pool: &SqlitePool, answer: Answer) -> Result<(), sqlx::Error>
 /// Writes the answers waiting in the queue. The caller holds the write gate (`begin_write` calls
 /// this before its own transaction, so answers never wait behind a queue of other writers).
 pub(super) async fn flush(pool: &SqlitePool, file: &super::FileState) {
+    let people = std::mem::take(&mut *file.group.people.lock().unwrap_or_else(|e| e.into_inner()));
     let batch = take_batch(&file.group);
-    if batch.is_empty() {
+    if batch.is_empty() && people.is_empty() {
         return;
     }
     let shared = match super::begin_with_gate(pool, None, file.cache.clone()).await {
-        Ok(mut tx) => match write_all(&mut tx, batch.iter().map(|q| &q.answer)).await {
+        Ok(mut tx) => match write_all(&mut tx, &people, batch.iter().map(|q| &q.answer)).await {
             Ok(()) => tx.commit().await,
             Err(e) => Err(e),
         },
@@ -94,19 +115,44 @@ pub(super) async fn flush(pool: &SqlitePool, file: &super::FileState) {
                 let _ = q.done.send(Ok(()));
             }
         }
-        Err(e) if batch.len() > 1 => {
+        Err(e) if batch.len() + usize::from(!people.is_empty()) > 1 => {
             tracing::warn!(error = %e, n = batch.len(), "a shared commit failed; writing each alone");
+            people_alone(pool, file, &people).await;
             for q in batch {
                 let r = alone(pool, file, &q.answer).await;
                 let _ = q.done.send(r);
             }
         }
-        Err(e) => {
-            if let Some(q) = batch.into_iter().next() {
+        Err(e) => match batch.into_iter().next() {
+            Some(q) => {
                 let _ = q.done.send(Err(e));
             }
-        }
+            None => forget_people(file, &people, &e),
+        },
     }
+}
+
+/// The people of a failed shared commit, written on their own; if that fails too, the cache
+/// forgets them, so their next update reads and writes them again.
+async fn people_alone(pool: &SqlitePool, file: &super::FileState, people: &[UserRow]) {
+    if people.is_empty() {
+        return;
+    }
+    let r = async {
+        let mut tx = super::begin_with_gate(pool, None, file.cache.clone()).await?;
+        write_all(&mut tx, people, []).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(e) = r {
+        forget_people(file, people, &e);
+    }
+}
+
+fn forget_people(file: &super::FileState, people: &[UserRow], e: &sqlx::Error) {
+    tracing::error!(error = %e, n = people.len(), "cannot record people seen in updates");
+    file.cache
+        .apply(people.iter().map(|p| Touch::User(p.id)).collect());
 }
 
 fn lock(q: &Queue) -> std::sync::MutexGuard<'_, Vec<Queued>> {
@@ -132,15 +178,23 @@ async fn alone(
     answer: &Answer,
 ) -> Result<(), sqlx::Error> {
     let mut tx = super::begin_with_gate(pool, None, file.cache.clone()).await?;
-    write_all(&mut tx, [answer]).await?;
+    write_all(&mut tx, &[], [answer]).await?;
     tx.commit().await
 }
 
-/// The answers' writes in four statements sent as one.
+/// The people's and the answers' writes in five statements sent as one.
 async fn write_all<'a>(
     tx: &mut Tx,
+    people: &[UserRow],
     batch: impl IntoIterator<Item = &'a Answer>,
 ) -> Result<(), sqlx::Error> {
+    for p in people {
+        tx.touch(Touch::UserRow(p.clone()));
+    }
+    let people: Vec<_> = people
+        .iter()
+        .map(|p| (p.id, &p.first_name, &p.username, &p.tg_language))
+        .collect();
     let mut updates = vec![];
     let mut sets: Vec<(i64, &str)> = vec![];
     let mut clears = vec![];
@@ -160,17 +214,25 @@ async fn write_all<'a>(
         }
         rows.extend(&a.rows);
     }
-    // One parameter for all four statements: sqlx numbers the parameters of a statement that
+    // One parameter for all five statements: sqlx numbers the parameters of a statement that
     // skips some (`?1, ?5`) wrongly, so each statement reads its part of `?1`.
     let all = serde_json::json!({
         "now": now_ms(),
+        "people": people,
         "updates": updates,
         "sets": sets,
         "clears": clears,
         "rows": rows,
     });
+    // People first: the rest may refer to them. A later row of the same person wins.
     sqlx::query(
-        "INSERT OR IGNORE INTO processed_updates (update_id, at)
+        "INSERT INTO users (id, first_name, username, tg_language, created_at)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ?1 ->> '$.now'
+             FROM json_each(?1, '$.people') WHERE true ORDER BY key
+             ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,
+                 username = excluded.username, tg_language = excluded.tg_language,
+                 unreachable_at = NULL;
+         INSERT OR IGNORE INTO processed_updates (update_id, at)
              SELECT value, ?1 ->> '$.now' FROM json_each(?1, '$.updates');
          INSERT INTO dialogues (chat_id, state_json, updated_at)
              SELECT value ->> 0, value ->> 1, ?1 ->> '$.now' FROM json_each(?1, '$.sets') WHERE true
@@ -302,6 +364,81 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(dialogues, 0, "nothing of the refused answer stays");
+    }
+
+    fn person(id: i64, name: &str) -> UserRow {
+        UserRow {
+            id,
+            first_name: name.into(),
+            username: None,
+            tg_language: Some("ru".into()),
+            language: None,
+            unreachable_at: None,
+        }
+    }
+
+    async fn name_in_db(pool: &SqlitePool, id: i64) -> Option<String> {
+        sqlx::query_scalar("SELECT first_name FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .unwrap()
+    }
+
+    /// A person seen in an update is in the cache at once and in the database with the next
+    /// transaction, before anything in it that refers to them; the latest name wins.
+    #[tokio::test]
+    async fn people_go_first_in_the_next_transaction() {
+        let (_dir, pool) = pool().await;
+        defer_person(&pool, person(5, "Vera"));
+        defer_person(&pool, person(5, "Вера"));
+        assert_eq!(crate::db::cache(&pool).user(5).unwrap().first_name, "Вера");
+        assert_eq!(name_in_db(&pool, 5).await, None);
+        // A writer's transaction refers to the person (a foreign key): they are written first.
+        let mut tx = crate::db::begin_write(&pool).await.unwrap();
+        sqlx::query(
+            "INSERT INTO help_requests (requester_id, for_whom, beneficiary, region_id, category,
+                 settlement, urgency, needed_on, status, created_at, updated_at)
+             VALUES (5, 'self', 'elderly', 60, 'groceries', 'Pskov', 'soon', '2026-12-01', 'open', 0, 0)",
+        )
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(name_in_db(&pool, 5).await.as_deref(), Some("Вера"));
+        // And with an answer: the same transaction.
+        defer_person(&pool, person(6, "Anna"));
+        write(&pool, answer(1, 6, DialogueWrite::Keep, "hi"))
+            .await
+            .unwrap();
+        assert_eq!(name_in_db(&pool, 6).await.as_deref(), Some("Anna"));
+        assert_eq!(crate::db::cache(&pool).user(6).unwrap().first_name, "Anna");
+    }
+
+    /// A person the database refuses is forgotten by the cache (their next update writes them
+    /// again); the answers of the same transaction still land.
+    #[tokio::test]
+    async fn a_refused_person_is_forgotten_and_the_answers_still_land() {
+        let (_dir, pool) = pool().await;
+        sqlx::query(
+            "CREATE TRIGGER refuse BEFORE INSERT ON users WHEN NEW.first_name = 'boom'
+             BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        defer_person(&pool, person(7, "boom"));
+        assert!(crate::db::cache(&pool).user(7).is_ok());
+        write(&pool, answer(1, 8, DialogueWrite::Keep, "fine"))
+            .await
+            .unwrap();
+        assert_eq!(name_in_db(&pool, 7).await, None);
+        assert!(crate::db::cache(&pool).user(7).is_err());
+        let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(sent, 1);
     }
 
     /// A writer that queued for the gate before an answer still finds the answer committed when

@@ -25,7 +25,9 @@ pub struct Seen<'a> {
 }
 
 /// Records a person on every update, writing only when something changed: most updates then cost
-/// one indexed read. A person who writes to the bot is reachable again.
+/// one indexed read, or none when the person is cached. A person who writes to the bot is
+/// reachable again. The write goes with the file's next transaction (`group::defer_person`):
+/// the answer to this update, or whatever writes first.
 pub async fn touch(pool: &SqlitePool, seen: &Seen<'_>) -> Result<UserRow, sqlx::Error> {
     let cache = super::cache(pool);
     let current = match cache.user(seen.id) {
@@ -49,22 +51,15 @@ pub async fn touch(pool: &SqlitePool, seen: &Seen<'_>) -> Result<UserRow, sqlx::
     {
         return Ok(current.unwrap_or_else(|| unreachable!()));
     }
-    let mut tx = begin_write(pool).await?;
-    let row: UserRow = sqlx::query_as(
-        "INSERT INTO users (id, first_name, username, tg_language, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, username = excluded.username,
-             tg_language = excluded.tg_language, unreachable_at = NULL
-         RETURNING id, first_name, username, tg_language, language, unreachable_at",
-    )
-    .bind(seen.id)
-    .bind(seen.first_name)
-    .bind(seen.username)
-    .bind(seen.tg_language)
-    .bind(now_ms())
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.touch(Touch::UserRow(row.clone()));
-    tx.commit().await?;
+    let row = UserRow {
+        id: seen.id,
+        first_name: seen.first_name.to_owned(),
+        username: seen.username.map(str::to_owned),
+        tg_language: seen.tg_language.map(str::to_owned),
+        language: current.and_then(|u| u.language),
+        unreachable_at: None,
+    };
+    super::group::defer_person(pool, row.clone());
     Ok(row)
 }
 
