@@ -1,11 +1,11 @@
 //! What the leads' digest reads: a region's events in a time window and its requests' current
 //! state. Everything is counted from `request_events` and `help_requests`, never from counters.
 //!
-//! The whole digest is one statement (`read`): each figure below is a subquery of it, so one hand-off
-//! to SQLite's thread reads one consistent picture. Every figure takes its values from the same
-//! numbered parameters: ?1 the region, ?2 and ?3 the period [from, to), ?4 and ?5 the moments
-//! before which a request counts as waiting or held too long, ?6 how many of a list to show.
-//! Indexes: migrations/0004, 0011, 0013.
+//! The whole digest is one statement (`read`): each figure below is a subquery of it, so one
+//! hand-off to SQLite's thread reads one consistent picture. Every figure takes its values from
+//! the same numbered parameters: ?1 the region, ?2 and ?3 the period [from, to), ?4 and ?5 the
+//! moments before which a request counts as waiting or held too long, ?6 how many of a list to
+//! show. Indexes: migrations/0004, 0011, 0013 to 0015.
 
 use std::sync::LazyLock;
 
@@ -75,7 +75,7 @@ const PENDING_VOLUNTEERS: &str = "
     SELECT COUNT(*) FROM volunteers v CROSS JOIN volunteer_regions vr
     WHERE v.status = 'pending' AND vr.user_id = v.user_id AND vr.region_id = ?1";
 
-/// SCAN d USING COVERING INDEX volunteer_duty_paused (a partial index, in the list's order), then
+/// SEARCH d USING COVERING INDEX volunteer_duty_paused (a partial index, in the list's order), then
 /// volunteer_regions and volunteers by primary key: approved volunteers of the region who paused
 /// themselves (/pause), longest paused first.
 const SELF_PAUSED_LIST: &str = "
@@ -142,7 +142,7 @@ pub struct PeriodCounts {
 }
 
 /// A request in one of the digest's lists.
-#[derive(Debug, Clone, sqlx::FromRow, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListedRequest {
     pub id: i64,
     pub category: String,

@@ -8,9 +8,9 @@
 //! it is tried again on its own, so one bad write fails only its own update.
 //!
 //! The queue also carries what Telegram last showed of a person (`users::touch`: a new person, a
-//! changed name): that write waits for nobody and goes first in the next transaction of the file —
-//! the answer to the same update, or any writer's, which flushes the queue before its own — so
-//! every row that refers to the person is written after them.
+//! changed name): that write waits for nobody and goes first in the next transaction of the
+//! file — the answer to the same update, or any writer's, which flushes the queue before its
+//! own — so every row that refers to the person is written after them.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
