@@ -92,16 +92,19 @@ pub async fn details_for_claimer(
 
 pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
     // A press that will be refused (most often: someone else took the request first) is answered
-    // from a read, without waiting for the write gate; the rest is checked again inside the write.
+    // from a read, without waiting for the write gate; the rest is checked again under it.
     let first_look = claim_check(&mut *ctx.pool.acquire().await?, person, id).await?;
     if let Err(key) = first_look {
         return answer_key(ctx, person, q, key).await;
     }
-    let mut tx = ctx.begin().await?;
-    if let Err(key) = claim_check(&mut tx, person, id).await? {
-        drop(tx);
+    // Looked at again with the write gate held: nobody can commit between this look and the
+    // claim, and a press that lost the race since the first look costs no transaction.
+    let gate = db::write_gate(&ctx.pool).await?;
+    if let Err(key) = claim_check(&mut *ctx.pool.acquire().await?, person, id).await? {
+        drop(gate);
         return answer_key(ctx, person, q, key).await;
     }
+    let mut tx = ctx.begin_with(gate).await?;
     // The claim limit, read in this same write transaction: two quick taps cannot both pass it.
     if let Some(refusal) = super::duty::claim_limit(ctx, &mut tx, person).await? {
         enqueue(&mut tx, &refusal).await?;

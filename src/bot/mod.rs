@@ -93,7 +93,12 @@ impl Ctx {
 
     /// A write transaction that also records the update being handled (see `update_id`).
     pub async fn begin(&self) -> Result<db::Tx, sqlx::Error> {
-        let mut tx = db::begin_write(&self.pool).await?;
+        self.begin_with(db::write_gate(&self.pool).await?).await
+    }
+
+    /// `begin` with the write gate already held (checks made under it hold in the transaction).
+    pub async fn begin_with(&self, gate: db::WriteGate) -> Result<db::Tx, sqlx::Error> {
+        let mut tx = gate.begin(&self.pool).await?;
         if let Some(id) = self.update_id {
             db::updates::mark(&mut tx, id, db::now_ms()).await?;
         }

@@ -174,8 +174,21 @@ pub async fn connect_and_migrate(url: &str) -> Result<SqlitePool, DbError> {
 /// Every transaction that writes takes the write lock up front: a deferred BEGIN that later
 /// writes fails with SQLITE_BUSY under contention, whatever the busy timeout.
 pub async fn begin_write(pool: &SqlitePool) -> Result<Tx, sqlx::Error> {
+    write_gate(pool).await?.begin(pool).await
+}
+
+/// The file's write gate, held: nobody else commits until it is dropped or becomes a
+/// transaction (`WriteGate::begin`). A read on any connection of the pool meanwhile sees every
+/// commit, and stays true until this holder writes — a check that may refuse can run before
+/// `BEGIN`, and a refusal then costs no transaction.
+pub struct WriteGate {
+    permit: OwnedSemaphorePermit,
+    cache: Arc<Cache>,
+}
+
+pub async fn write_gate(pool: &SqlitePool) -> Result<WriteGate, sqlx::Error> {
     let file = file_state(pool);
-    let gate = file
+    let permit = file
         .gate
         .clone()
         .acquire_owned()
@@ -184,7 +197,16 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<Tx, sqlx::Error> {
     // Answers to people waiting in the shared queue go first: they wait for at most one
     // transaction, not for every writer queued before them (see `group`).
     group::flush(pool, &file).await;
-    begin_with_gate(pool, Some(gate), file.cache).await
+    Ok(WriteGate {
+        permit,
+        cache: file.cache,
+    })
+}
+
+impl WriteGate {
+    pub async fn begin(self, pool: &SqlitePool) -> Result<Tx, sqlx::Error> {
+        begin_with_gate(pool, Some(self.permit), self.cache).await
+    }
 }
 
 /// `begin_write` for a caller that holds the file's write gate (`gate` moves into the
