@@ -534,14 +534,33 @@ mod tests {
             .unwrap()
     }
 
+    /// One count of the definitions below: ?1 the region, [?2, ?3) the window.
+    async fn count(
+        conn: &mut SqliteConnection,
+        sql: String,
+        region: i64,
+        from: i64,
+        to: i64,
+    ) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(region)
+            .bind(from)
+            .bind(to)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    }
+
     /// The counts as the definition says, distinct ids over the window's events (what the digest
-    /// ran before events knew their previous time).
+    /// ran before events knew their previous time), and the requests weekly repeats posted.
     async fn counted_by_definition(
         conn: &mut SqliteConnection,
         region: i64,
         from: i64,
         to: i64,
-    ) -> PeriodCounts {
+    ) -> (PeriodCounts, i64) {
+        const EVENTS: &str = "FROM request_events e JOIN help_requests r ON r.id = e.request_id
+             WHERE r.region_id = ?1 AND e.at >= ?2 AND e.at < ?3";
         let mut c = PeriodCounts::default();
         for (kind, n) in [
             ("created", &mut c.created),
@@ -550,32 +569,19 @@ mod tests {
             ("closed", &mut c.closed),
             ("cancelled", &mut c.cancelled),
         ] {
-            *n = sqlx::query_scalar(
-                "SELECT COUNT(DISTINCT e.request_id) FROM request_events e
-                 JOIN help_requests r ON r.id = e.request_id
-                 WHERE r.region_id = ? AND e.kind = ? AND e.at >= ? AND e.at < ?",
-            )
-            .bind(region)
-            .bind(kind)
-            .bind(from)
-            .bind(to)
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap();
+            let sql = format!("SELECT COUNT(DISTINCT e.request_id) {EVENTS} AND e.kind = '{kind}'");
+            *n = count(conn, sql, region, from, to).await;
         }
-        c.active_volunteers = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT e.actor_id) FROM request_events e
-             JOIN help_requests r ON r.id = e.request_id
-             JOIN volunteers v ON v.user_id = e.actor_id
-             WHERE r.region_id = ? AND e.kind IN ('claimed', 'done') AND e.at >= ? AND e.at < ?",
-        )
-        .bind(region)
-        .bind(from)
-        .bind(to)
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
-        c
+        let sql = format!(
+            "SELECT COUNT(DISTINCT e.actor_id) {EVENTS} AND e.kind IN ('claimed', 'done')
+             AND EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = e.actor_id)"
+        );
+        c.active_volunteers = count(conn, sql, region, from, to).await;
+        let sql = format!(
+            "SELECT COUNT(DISTINCT e.request_id) {EVENTS} AND e.kind = 'created'
+             AND EXISTS (SELECT 1 FROM repeat_requests rr WHERE rr.request_id = e.request_id)"
+        );
+        (c, count(conn, sql, region, from, to).await)
     }
 
     #[tokio::test]
@@ -602,20 +608,8 @@ mod tests {
                     };
                     let digest = read(&mut conn, &query).await.unwrap();
                     let got = digest.counts;
-                    let want = counted_by_definition(&mut conn, region, from, to).await;
+                    let (want, repeats) = counted_by_definition(&mut conn, region, from, to).await;
                     assert_eq!(got, want, "region {region}, [{from}, {to})");
-                    let repeats: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(DISTINCT e.request_id) FROM request_events e
-                         JOIN help_requests r ON r.id = e.request_id
-                         JOIN repeat_requests rr ON rr.request_id = e.request_id
-                         WHERE r.region_id = ? AND e.kind = 'created' AND e.at >= ? AND e.at < ?",
-                    )
-                    .bind(region)
-                    .bind(from)
-                    .bind(to)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .unwrap();
                     assert_eq!(digest.repeats_posted, repeats, "[{from}, {to})");
                     posted += i64::from(repeats > 0);
                     let events: i64 = sqlx::query_scalar(
