@@ -505,28 +505,16 @@ pub async fn purge_with_requests(tx: &mut Tx) -> Result<u64, sqlx::Error> {
 
 #[cfg(test)]
 mod tests {
-    use sqlx::sqlite::SqlitePoolOptions;
-
     use super::*;
+    use crate::db::testing::{memory_db, plan};
 
     #[tokio::test]
     async fn the_digest_figures_read_through_indexes() {
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect("sqlite::memory:")
-            .await
-            .unwrap();
-        crate::db::MIGRATOR.run(&pool).await.unwrap();
+        let pool = memory_db(i64::MAX).await;
         for (sql, params) in [(DUE, 1), (REPAID, 3), (CONCERNS, 3)] {
-            let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
-                "EXPLAIN QUERY PLAN {sql}"
-            )));
-            for _ in 0..params {
-                q = q.bind(1_i64);
-            }
-            let plan = q.fetch_all(&pool).await.unwrap();
+            let plan = plan(&pool, sql, params).await;
             assert!(
-                plan.iter().all(|(_, _, _, d)| !d.starts_with("SCAN")),
+                plan.iter().all(|d| !d.starts_with("SCAN")),
                 "{sql}: {plan:?}"
             );
         }

@@ -396,7 +396,6 @@ pub async fn record_run(
 
 #[cfg(test)]
 mod tests {
-    use sqlx::sqlite::SqlitePoolOptions;
 
     use super::*;
 
@@ -422,23 +421,7 @@ mod tests {
 
     /// A database in memory with the migrations before `version`, without foreign keys.
     async fn memory_db(version: i64) -> SqlitePool {
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect("sqlite::memory:")
-            .await
-            .unwrap();
-        let mut first = sqlx::migrate::Migrator {
-            migrations: crate::db::MIGRATOR.migrations.clone(),
-            ..sqlx::migrate::Migrator::DEFAULT
-        };
-        first.migrations = first
-            .migrations
-            .iter()
-            .filter(|m| m.version < version)
-            .cloned()
-            .collect::<Vec<_>>()
-            .into();
-        first.run(&pool).await.unwrap();
+        let pool = crate::db::testing::memory_db(version).await;
         sqlx::query("PRAGMA foreign_keys = OFF")
             .execute(&pool)
             .await
@@ -656,12 +639,7 @@ mod tests {
 
     #[tokio::test]
     async fn no_digest_query_scans_a_whole_table() {
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect("sqlite::memory:")
-            .await
-            .unwrap();
-        crate::db::MIGRATOR.run(&pool).await.unwrap();
+        let pool = crate::db::testing::memory_db(i64::MAX).await;
         for (name, sql, params) in QUERIES {
             // The whole digest: its figures together, each served as alone.
             let sql = if name == "DIGEST" {
@@ -669,14 +647,8 @@ mod tests {
             } else {
                 sql
             };
-            let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
-                "EXPLAIN QUERY PLAN {sql}"
-            )));
-            for _ in 0..params {
-                q = q.bind(1_i64);
-            }
-            let plan = q.fetch_all(&pool).await.unwrap();
-            let steps: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
+            let plan = crate::db::testing::plan(&pool, sql, params).await;
+            let steps: Vec<&str> = plan.iter().map(String::as_str).collect();
             // Reading the rows a subquery made (a co-routine) is no table scan.
             let made: Vec<&str> = steps
                 .iter()

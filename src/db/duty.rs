@@ -584,28 +584,15 @@ pub async fn reachable(tx: &mut Tx, user_id: i64) -> Result<bool, sqlx::Error> {
 
 #[cfg(test)]
 mod tests {
-    use sqlx::sqlite::SqlitePoolOptions;
-
     use super::*;
+    use crate::db::testing::{memory_db, plan};
 
     #[tokio::test]
     async fn the_digest_reads_only_running_repeats() {
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect("sqlite::memory:")
-            .await
-            .unwrap();
-        crate::db::MIGRATOR.run(&pool).await.unwrap();
-        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "EXPLAIN QUERY PLAN {RUNNING_IN_REGION}"
-        )))
-        .bind(1_i64)
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+        let pool = memory_db(i64::MAX).await;
+        let plan = plan(&pool, RUNNING_IN_REGION, 1).await;
         assert!(
-            plan.iter()
-                .any(|(_, _, _, d)| d.contains("USING INDEX repeats_due")),
+            plan.iter().any(|d| d.contains("USING INDEX repeats_due")),
             "{plan:?}"
         );
     }

@@ -266,6 +266,47 @@ pub async fn backup(url: &str, to: &std::path::Path) -> Result<(), DbError> {
     result.map(|_| ())
 }
 
+/// What the database modules' tests share: a migrated database in memory, and query plans.
+#[cfg(test)]
+pub(crate) mod testing {
+    use sqlx::SqlitePool;
+    use sqlx::sqlite::SqlitePoolOptions;
+
+    /// A database in memory on one connection, with the migrations numbered below `before`
+    /// (`i64::MAX`: all of them).
+    pub async fn memory_db(before: i64) -> SqlitePool {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let migrator = sqlx::migrate::Migrator {
+            migrations: super::MIGRATOR
+                .migrations
+                .iter()
+                .filter(|m| m.version < before)
+                .cloned()
+                .collect::<Vec<_>>()
+                .into(),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        migrator.run(&pool).await.unwrap();
+        pool
+    }
+
+    /// The steps of a statement's plan (EXPLAIN QUERY PLAN), each of its parameters bound to 1.
+    pub async fn plan(pool: &SqlitePool, sql: &str, params: usize) -> Vec<String> {
+        let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN QUERY PLAN {sql}"
+        )));
+        for _ in 0..params {
+            q = q.bind(1_i64);
+        }
+        let rows = q.fetch_all(pool).await.unwrap();
+        rows.into_iter().map(|(_, _, _, step)| step).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::cache::Touch;

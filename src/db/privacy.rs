@@ -221,17 +221,7 @@ const EARLIEST_UNPURGED_END: &str = "SELECT MIN(t) FROM (
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    async fn plan(pool: &SqlitePool, sql: &'static str, params: usize) -> String {
-        let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
-            "EXPLAIN QUERY PLAN {sql}"
-        )));
-        for _ in 0..params {
-            q = q.bind(0_i64);
-        }
-        let rows = q.fetch_all(pool).await.unwrap();
-        rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
-    }
+    use crate::db::testing::plan;
 
     #[tokio::test]
     async fn the_retention_queries_use_the_partial_index_of_ended_requests() {
@@ -239,7 +229,7 @@ mod tests {
         let url = format!("sqlite://{}/plan.db", dir.path().display());
         let pool = crate::db::connect_and_migrate(&url).await.unwrap();
         for (sql, params) in [(PURGE_ENDED, 3), (EARLIEST_UNPURGED_END, 0)] {
-            let plan = plan(&pool, sql, params).await;
+            let plan = plan(&pool, sql, params).await.join("\n");
             assert!(plan.contains("help_requests_ended"), "{sql}\n{plan}");
             assert!(
                 !plan.lines().any(|l| l.starts_with("SCAN help_requests")),

@@ -741,17 +741,12 @@ pub async fn forget_pushes(
 
 #[cfg(test)]
 mod tests {
-    use sqlx::sqlite::SqlitePoolOptions;
+    use crate::db::testing::{memory_db, plan};
 
     /// /tasks reads only the open requests of the volunteer's regions and kinds of help.
     #[tokio::test]
     async fn tasks_go_through_the_open_requests_index() {
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect("sqlite::memory:")
-            .await
-            .unwrap();
-        crate::db::MIGRATOR.run(&pool).await.unwrap();
+        let pool = memory_db(i64::MAX).await;
         for sql in [
             super::TASKS_COUNT.to_owned(),
             format!(
@@ -759,14 +754,9 @@ mod tests {
                 &super::TASKS_COUNT[super::TASKS_COUNT.find("FROM").unwrap()..]
             ),
         ] {
-            let plan: Vec<(i64, i64, i64, String)> =
-                sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
-                    .bind(1_i64)
-                    .fetch_all(&pool)
-                    .await
-                    .unwrap();
+            let plan = plan(&pool, &sql, 1).await;
             assert!(
-                plan.iter().any(|(_, _, _, d)| d.contains(
+                plan.iter().any(|d| d.contains(
                     "help_requests USING COVERING INDEX help_requests_open_tasks (region_id=? AND category=?)"
                 )),
                 "{plan:#?}"
@@ -778,12 +768,7 @@ mod tests {
     /// indexes of that status alone (migrations/0014), not every request of that status.
     #[tokio::test]
     async fn escalations_read_a_range_of_one_status() {
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect("sqlite::memory:")
-            .await
-            .unwrap();
-        crate::db::MIGRATOR.run(&pool).await.unwrap();
+        let pool = memory_db(i64::MAX).await;
         for (sql, index) in [
             (
                 super::UNCLAIMED_UNALERTED,
@@ -794,14 +779,8 @@ mod tests {
                 "SEARCH h USING INDEX help_requests_claimed (status=? AND claimed_at<?)",
             ),
         ] {
-            let plan: Vec<(i64, i64, i64, String)> =
-                sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
-                    .bind(1_i64)
-                    .bind(1_i64)
-                    .fetch_all(&pool)
-                    .await
-                    .unwrap();
-            assert!(plan.iter().any(|(_, _, _, d)| d == index), "{plan:#?}");
+            let plan = plan(&pool, sql, 2).await;
+            assert!(plan.iter().any(|d| d == index), "{plan:#?}");
         }
     }
 }
