@@ -131,6 +131,7 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
         input_limiter: Arc::new(crate::bot::limits::InputLimiter::new(
             config.messages_per_minute,
         )),
+        claim_turns: Arc::default(),
         escalation_bell: Doorbell::default(),
     };
 

@@ -179,16 +179,15 @@ impl Outgoing {
 
 /// Queues messages inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, out: &Outgoing) -> Result<(), sqlx::Error> {
-    db::outbox::insert(tx, &new_row(out)?).await
+    db::outbox::insert(tx, new_row(out)?);
+    Ok(())
 }
 
-/// Queues many messages in one statement.
+/// Queues many messages, in order.
 pub async fn enqueue_all(tx: &mut Tx, outs: &[Outgoing]) -> Result<(), sqlx::Error> {
-    if let [one] = outs {
-        return enqueue(tx, one).await;
-    }
     let rows = outs.iter().map(new_row).collect::<Result<Vec<_>, _>>()?;
-    db::outbox::insert_all(tx, &rows).await
+    tx.queue(rows);
+    Ok(())
 }
 
 pub fn new_row(out: &Outgoing) -> Result<db::outbox::NewRow, sqlx::Error> {

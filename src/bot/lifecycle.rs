@@ -97,6 +97,15 @@ pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Ha
     if let Err(key) = first_look {
         return answer_key(ctx, person, q, key).await;
     }
+    // Presses on this request take turns before the write gate: the ones that lost the race
+    // learn it from a read, without holding up every other writer.
+    let turn = ctx.claim_turns.take(id).await;
+    if turn.waited
+        && let Err(key) = claim_check(&mut *ctx.pool.acquire().await?, person, id).await?
+    {
+        drop(turn);
+        return answer_key(ctx, person, q, key).await;
+    }
     // Looked at again with the write gate held: nobody can commit between this look and the
     // claim, and a press that lost the race since the first look costs no transaction.
     let gate = db::write_gate(&ctx.pool).await?;
@@ -118,6 +127,7 @@ pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Ha
     };
     hand_over(ctx, &mut tx, &claimed, person).await?;
     ctx.doorbell.commit(tx).await?;
+    drop(turn);
     tracing::info!(request = id, volunteer = person.id, "request claimed");
     ctx.answer_callback(q, Some(ctx.t(person.lang, "claim-ok")), false)
         .await;

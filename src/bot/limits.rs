@@ -1,8 +1,9 @@
 //! A cheap per-person bound on input, checked before any SQL: one person sending a flood cannot
-//! slow the bot down for everyone else.
+//! slow the bot down for everyone else. And one turn at a time per request for the presses that
+//! race for it, so the losers are answered without waiting for the write gate.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Token buckets per person: `per_minute` tokens, refilled evenly over a minute.
@@ -66,9 +67,107 @@ impl InputLimiter {
     }
 }
 
+/// One turn at a time per key (a request): when ten volunteers press «Take» on one request at
+/// once, the first goes to the write gate and the others wait here, not in the gate's queue where
+/// every writer of the bot waits. When their turn comes the request is most often taken, which a
+/// read shows without the gate. Only this process's presses queue here; the write transaction
+/// still checks the request itself.
+#[derive(Debug, Default)]
+pub struct Turns {
+    keys: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// A turn, held until dropped.
+pub struct Turn<'a> {
+    turns: &'a Turns,
+    key: i64,
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// Whether someone else had the turn first: what they did may have changed the answer.
+    pub waited: bool,
+}
+
+impl Turns {
+    pub async fn take(&self, key: i64) -> Turn<'_> {
+        let lock = self.lock().entry(key).or_default().clone();
+        let (guard, waited) = match lock.clone().try_lock_owned() {
+            Ok(g) => (g, false),
+            Err(_) => (lock.lock_owned().await, true),
+        };
+        Turn {
+            turns: self,
+            key,
+            guard: Some(guard),
+            waited,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<tokio::sync::Mutex<()>>>> {
+        self.keys.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Keys somebody holds or waits for.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        drop(self.guard.take());
+        let mut keys = self.turns.lock();
+        // Nobody holds or waits for it (only the map's own handle is left): forget the key.
+        if keys
+            .get(&self.key)
+            .is_some_and(|l| Arc::strong_count(l) == 1)
+        {
+            keys.remove(&self.key);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Presses on one request take turns, in order; presses on another are not held up; and a
+    /// key nobody waits for any more is forgotten.
+    #[tokio::test]
+    async fn one_turn_at_a_time_per_key() {
+        let turns = Arc::new(Turns::default());
+        let first = turns.take(1).await;
+        assert!(!first.waited);
+        let other = turns.take(2).await;
+        assert!(!other.waited);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut waiting = vec![];
+        for n in 0..3 {
+            let (turns, tx) = (turns.clone(), tx.clone());
+            waiting.push(tokio::spawn(async move {
+                let t = turns.take(1).await;
+                tx.send((n, t.waited)).unwrap();
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }));
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(
+            rx.try_recv().is_err(),
+            "nobody gets a turn while the first holds it"
+        );
+        drop(first);
+        for w in waiting {
+            w.await.unwrap();
+        }
+        let order: Vec<_> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+        assert_eq!(order, vec![(0, true), (1, true), (2, true)]);
+        assert_eq!(turns.len(), 1, "key 2 is still held");
+        drop(other);
+        assert!(turns.is_empty());
+    }
 
     #[test]
     fn a_flood_is_cut_after_the_limit_warned_once_and_let_in_again_as_time_passes() {

@@ -62,6 +62,8 @@ pub struct Ctx {
     pub handled_before_start: i64,
     /// Bounds each person's input before any SQL.
     pub input_limiter: Arc<limits::InputLimiter>,
+    /// Presses racing for one request take turns (see `limits::Turns`).
+    pub claim_turns: Arc<limits::Turns>,
     /// Wakes the escalation job (a volunteer became unreachable while holding requests).
     pub escalation_bell: Doorbell,
 }
@@ -99,8 +101,9 @@ impl Ctx {
     /// `begin` with the write gate already held (checks made under it hold in the transaction).
     pub async fn begin_with(&self, gate: db::WriteGate) -> Result<db::Tx, sqlx::Error> {
         let mut tx = gate.begin(&self.pool).await?;
+        // Marked as acted on inside the transaction that carries its effect.
         if let Some(id) = self.update_id {
-            db::updates::mark(&mut tx, id, db::now_ms()).await?;
+            tx.mark_handled(id);
         }
         Ok(tx)
     }

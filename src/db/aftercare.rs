@@ -466,6 +466,7 @@ pub async fn set_category(
 /// /delete_me of a requester: notes about them, the words of concerns about them and the receipt
 /// photos of their requests go. Amounts stay (the club may still owe the volunteer).
 pub async fn erase_requester(tx: &mut Tx, requester: i64) -> Result<(), sqlx::Error> {
+    tx.flush().await?;
     tx.touch(super::cache::Touch::OutboxDropped(None));
     for sql in [
         // Queued copies of the photos first: they are found by their file id.

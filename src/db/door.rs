@@ -177,6 +177,7 @@ pub async fn record_relayed(
     from_id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    tx.flush().await?;
     sqlx::query(
         "INSERT INTO relayed (outbox_id, request_id, from_id, at) VALUES (last_insert_rowid(), ?, ?, ?)",
     )
@@ -211,6 +212,7 @@ pub async fn is_volunteer(tx: &mut Tx, user_id: i64) -> Result<bool, sqlx::Error
 /// lose their code words; copies of messages they wrote through the relay are forgotten (sent
 /// or not). Returns the followers of their shared requests (to tell them sharing stopped).
 pub async fn erase(tx: &mut Tx, user_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    tx.flush().await?;
     let dropped: Vec<(i64, i64)> = sqlx::query_as(
         "DELETE FROM followers WHERE request_id IN (SELECT id FROM help_requests WHERE requester_id = ?1)
          RETURNING request_id, user_id",
@@ -234,6 +236,7 @@ pub async fn erase(tx: &mut Tx, user_id: i64) -> Result<Vec<(i64, i64)>, sqlx::E
 /// Retention: requests that ended and were purged keep no code word, followers, link or record
 /// of relayed messages (their outbox copies went within a day of sending). Returns rows touched.
 pub async fn purge_ended(tx: &mut Tx) -> Result<u64, sqlx::Error> {
+    tx.flush().await?;
     let mut n = 0;
     // Each statement walks one of the small tables (or the partial index of code words) and looks
     // requests up by id: never a scan of every request.

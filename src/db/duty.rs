@@ -105,12 +105,11 @@ macro_rules! recipients_sql {
     ($extra:literal) => {
         concat!(
             "SELECT u.id AS user_id, u.language, u.tg_language, d.quiet, COALESCE(d.urgent_ok, 0) AS urgent_ok
-             FROM volunteer_regions vr
-             JOIN volunteers v ON v.user_id = vr.user_id AND v.status = 'approved'
-             JOIN volunteer_categories vc ON vc.user_id = vr.user_id AND vc.category = ?1
-             JOIN users u ON u.id = vr.user_id AND u.unreachable_at IS NULL AND u.erased_at IS NULL
-             LEFT JOIN volunteer_duty d ON d.user_id = vr.user_id
-             WHERE vr.region_id = ?2 AND d.paused_at IS NULL",
+             FROM volunteer_offers o
+             JOIN volunteers v ON v.user_id = o.user_id AND v.status = 'approved'
+             JOIN users u ON u.id = o.user_id AND u.unreachable_at IS NULL AND u.erased_at IS NULL
+             LEFT JOIN volunteer_duty d ON d.user_id = o.user_id
+             WHERE o.region_id = ?2 AND o.category = ?1 AND d.paused_at IS NULL",
             $extra
         )
     };
@@ -123,7 +122,7 @@ pub async fn push_recipients(
     category: Category,
     exclude: &[i64],
 ) -> Result<Vec<PushRecipient>, sqlx::Error> {
-    let rows: Vec<PushRecipient> = sqlx::query_as(recipients_sql!(" ORDER BY u.id"))
+    let rows: Vec<PushRecipient> = sqlx::query_as(recipients_sql!(" ORDER BY o.user_id"))
         .bind(category.code())
         .bind(region_id)
         .fetch_all(&mut **tx)
@@ -141,7 +140,7 @@ pub async fn recipient(
     region_id: i64,
     category: Category,
 ) -> Result<Option<PushRecipient>, sqlx::Error> {
-    sqlx::query_as(recipients_sql!(" AND u.id = ?3"))
+    sqlx::query_as(recipients_sql!(" AND o.user_id = ?3"))
         .bind(category.code())
         .bind(region_id)
         .bind(user_id)
@@ -586,6 +585,87 @@ pub async fn reachable(tx: &mut Tx, user_id: i64) -> Result<bool, sqlx::Error> {
 mod tests {
     use super::*;
     use crate::db::testing::{memory_db, plan};
+
+    /// A request's announcement reads exactly its region's volunteers of its kind, in id order,
+    /// not every volunteer of the region.
+    #[tokio::test]
+    async fn announcements_read_one_range_of_the_kind_in_the_region() {
+        let pool = memory_db(i64::MAX).await;
+        let steps = plan(&pool, recipients_sql!(" ORDER BY o.user_id"), 2).await;
+        assert!(
+            steps[0].contains("SEARCH o USING PRIMARY KEY (region_id=? AND category=?)"),
+            "{steps:?}"
+        );
+        assert!(
+            !steps.iter().any(|d| d.contains("TEMP B-TREE")),
+            "{steps:?}"
+        );
+    }
+
+    /// `volunteer_offers` is always what the volunteers' regions and kinds of help say, whatever
+    /// order they are written, changed and removed in (and for rows from before the migration).
+    #[tokio::test]
+    async fn offers_follow_regions_and_kinds() {
+        let pool = memory_db(16).await;
+        let run = |sql: &'static str| {
+            let pool = pool.clone();
+            async move { sqlx::raw_sql(sql).execute(&pool).await.unwrap() }
+        };
+        run("INSERT INTO users (id, first_name, created_at) VALUES (1, 'A', 0), (2, 'B', 0), (3, 'C', 0);
+             INSERT INTO volunteers (user_id, display_name, status, created_at)
+                 VALUES (1, 'A', 'approved', 0), (2, 'B', 'approved', 0), (3, 'C', 'pending', 0);
+             INSERT INTO volunteer_regions (user_id, region_id) VALUES (1, 60), (1, 77), (2, 60);
+             INSERT INTO volunteer_categories (user_id, category)
+                 VALUES (1, 'groceries'), (1, 'medicine'), (2, 'ride');")
+        .await;
+        // The migration fills the table from what was there before it.
+        let migrator = sqlx::migrate::Migrator {
+            migrations: crate::db::MIGRATOR.migrations.clone(),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        migrator.run(&pool).await.unwrap();
+        let offers = || async {
+            let derived: Vec<(i64, String, i64)> = sqlx::query_as(
+                "SELECT region_id, category, user_id FROM volunteer_offers
+                 ORDER BY region_id, category, user_id",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            let joined: Vec<(i64, String, i64)> = sqlx::query_as(
+                "SELECT vr.region_id, vc.category, vr.user_id
+                 FROM volunteer_regions vr JOIN volunteer_categories vc ON vc.user_id = vr.user_id
+                 ORDER BY 1, 2, 3",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            assert_eq!(derived, joined);
+            derived.len()
+        };
+        assert_eq!(offers().await, 5);
+        // Kinds first, then regions; a kind with no region yet; changes; removals; a cascade.
+        run(
+            "INSERT INTO volunteer_categories (user_id, category) VALUES (3, 'chat');
+             INSERT INTO volunteer_regions (user_id, region_id) VALUES (3, 60), (3, 78);",
+        )
+        .await;
+        assert_eq!(offers().await, 7);
+        run("UPDATE volunteer_regions SET region_id = 50 WHERE user_id = 1 AND region_id = 77;
+             UPDATE volunteer_categories SET category = 'pharmacy' WHERE user_id = 1 AND category = 'medicine';")
+        .await;
+        assert_eq!(offers().await, 7);
+        run(
+            "DELETE FROM volunteer_categories WHERE user_id = 1 AND category = 'groceries';
+             DELETE FROM volunteer_regions WHERE user_id = 3 AND region_id = 78;",
+        )
+        .await;
+        assert_eq!(offers().await, 4);
+        run("DELETE FROM volunteers WHERE user_id = 2;").await;
+        assert_eq!(offers().await, 3);
+        run("DELETE FROM volunteer_regions; DELETE FROM volunteer_categories;").await;
+        assert_eq!(offers().await, 0);
+    }
 
     #[tokio::test]
     async fn the_digest_reads_only_running_repeats() {

@@ -183,7 +183,7 @@ async fn alone(
 }
 
 /// The people's and the answers' writes in five statements sent as one.
-async fn write_all<'a>(
+pub(super) async fn write_all<'a>(
     tx: &mut Tx,
     people: &[UserRow],
     batch: impl IntoIterator<Item = &'a Answer>,
@@ -214,15 +214,16 @@ async fn write_all<'a>(
         }
         rows.extend(&a.rows);
     }
-    // One parameter for all five statements: sqlx numbers the parameters of a statement that
-    // skips some (`?1, ?5`) wrongly, so each statement reads its part of `?1`.
+    // Two parameters for all five statements: the messages, the largest part, in `?2`, read by
+    // the one statement that needs them (each statement parses the JSON it reads again); the rest
+    // in `?1`. sqlx numbers the parameters of a statement that skips some (`?1, ?5`) wrongly, so
+    // each statement reads its part of `?1` and only the last one reads `?2`.
     let all = serde_json::json!({
         "now": now_ms(),
         "people": people,
         "updates": updates,
         "sets": sets,
         "clears": clears,
-        "rows": rows,
     });
     // People first: the rest may refer to them. A later row of the same person wins.
     sqlx::query(
@@ -242,9 +243,10 @@ async fn write_all<'a>(
          INSERT INTO outbox (priority, chat_id, kind, payload_json, request_id, not_before, created_at)
              SELECT value ->> 'priority', value ->> 'chat_id', value ->> 'kind',
                  value ->> 'payload_json', value ->> 'request_id', ?1 ->> '$.now', ?1 ->> '$.now'
-             FROM json_each(?1, '$.rows') ORDER BY key;",
+             FROM json_each(?2) ORDER BY key;",
     )
     .bind(super::to_json(&all)?)
+    .bind(super::to_json(&rows)?)
     .execute(&mut **tx)
     .await?;
     Ok(())

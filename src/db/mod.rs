@@ -42,14 +42,53 @@ pub struct Tx {
     _gate: Option<OwnedSemaphorePermit>,
     cache: Arc<Cache>,
     touched: Vec<Touch>,
+    /// What waits to be written with the commit (see `flush`): the update acted on and the
+    /// messages queued.
+    handled: Option<i64>,
+    queued: Vec<outbox::NewRow>,
 }
 
 impl Tx {
     /// Commits, then brings the in-memory cache up to what was written.
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        self.flush().await?;
         self.inner.commit().await?;
         self.cache.apply(self.touched);
         Ok(())
+    }
+
+    /// Records the update acted on, with the commit.
+    pub fn mark_handled(&mut self, update_id: i64) {
+        self.handled = Some(update_id);
+    }
+
+    /// Queues messages, written with the commit in order.
+    pub fn queue(&mut self, rows: impl IntoIterator<Item = outbox::NewRow>) {
+        self.queued.extend(rows);
+    }
+
+    /// Takes back queued messages that `drop` picks; returns how many.
+    pub fn unqueue(&mut self, drop: impl Fn(&outbox::NewRow) -> bool) -> u64 {
+        let before = self.queued.len();
+        self.queued.retain(|r| !drop(r));
+        (before - self.queued.len()) as u64
+    }
+
+    /// Writes what waits for the commit now, in one statement. Nothing reads these rows back
+    /// while the transaction runs, so a handler's messages and its update cost one trip to
+    /// SQLite's thread together; a statement that reads or changes the outbox calls this first
+    /// (or `unqueue`).
+    pub async fn flush(&mut self) -> Result<(), sqlx::Error> {
+        if self.handled.is_none() && self.queued.is_empty() {
+            return Ok(());
+        }
+        let answer = group::Answer {
+            update_id: self.handled.take(),
+            chat_id: 0,
+            dialogue: group::DialogueWrite::Keep,
+            rows: std::mem::take(&mut self.queued),
+        };
+        group::write_all(self, &[], [&answer]).await
     }
 
     /// Notes a change to a cached row, applied to the cache once the transaction commits.
@@ -222,6 +261,8 @@ async fn begin_with_gate(
         _gate: gate,
         cache,
         touched: Vec::new(),
+        handled: None,
+        queued: Vec::new(),
     })
 }
 
@@ -358,6 +399,69 @@ mod tests {
         );
         assert!(tx.user(8).await.unwrap().is_none());
         drop(tx);
+        pool.close().await;
+    }
+
+    /// A transaction's messages and its update are written with its commit, in the order they
+    /// were queued; a statement on the outbox sees the ones queued before it; a transaction that
+    /// does not commit leaves neither.
+    #[tokio::test]
+    async fn messages_and_the_update_are_written_with_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/t.db", dir.path().display());
+        let pool = super::connect_and_migrate(&url).await.unwrap();
+        let row =
+            |chat_id: i64, kind: &'static str, request_id: Option<i64>| super::outbox::NewRow {
+                priority: 0,
+                chat_id,
+                kind,
+                payload_json: format!("{{\"to\":{chat_id}}}"),
+                request_id,
+            };
+        let count = |sql: &'static str| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        let mut tx = super::begin_write(&pool).await.unwrap();
+        tx.mark_handled(42);
+        tx.queue([row(1, "text", None), row(2, "push", Some(5))]);
+        tx.queue([row(3, "push", Some(6)), row(4, "text", None)]);
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(
+            n, 0,
+            "nothing written before the commit or a statement on the outbox"
+        );
+        // Request 5 was taken in the same transaction: its push queued above goes too.
+        assert_eq!(
+            super::outbox::drop_unsent_pushes(&mut tx, 5).await.unwrap(),
+            1
+        );
+        tx.queue([row(5, "text", None)]);
+        tx.commit().await.unwrap();
+        let chats: Vec<i64> = sqlx::query_scalar("SELECT chat_id FROM outbox ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(chats, vec![1, 3, 4, 5]);
+        assert_eq!(
+            count("SELECT COUNT(*) FROM processed_updates WHERE update_id = 42").await,
+            1
+        );
+        let mut tx = super::begin_write(&pool).await.unwrap();
+        tx.mark_handled(43);
+        tx.queue([row(6, "text", None)]);
+        tx.flush().await.unwrap();
+        drop(tx);
+        assert_eq!(count("SELECT COUNT(*) FROM outbox").await, 4);
+        assert_eq!(count("SELECT COUNT(*) FROM processed_updates").await, 1);
         pool.close().await;
     }
 

@@ -16,22 +16,9 @@ pub struct OutboxRow {
     pub attempts: i64,
 }
 
-pub async fn insert(tx: &mut Tx, row: &NewRow) -> Result<(), sqlx::Error> {
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO outbox (priority, chat_id, kind, payload_json, request_id, not_before, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(row.priority)
-    .bind(row.chat_id)
-    .bind(row.kind)
-    .bind(&row.payload_json)
-    .bind(row.request_id)
-    .bind(now)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+/// Queues a message: written with the transaction's commit (see `Tx::flush`).
+pub fn insert(tx: &mut Tx, row: NewRow) {
+    tx.queue([row]);
 }
 
 /// A message to queue, its payload already serialized.
@@ -42,25 +29,6 @@ pub struct NewRow {
     pub kind: &'static str,
     pub payload_json: String,
     pub request_id: Option<i64>,
-}
-
-/// Queues many messages in one statement, in order.
-pub async fn insert_all(tx: &mut Tx, rows: &[NewRow]) -> Result<(), sqlx::Error> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let rows = super::to_json(rows)?;
-    sqlx::query(
-        "INSERT INTO outbox (priority, chat_id, kind, payload_json, request_id, not_before, created_at)
-         SELECT value ->> 'priority', value ->> 'chat_id', value ->> 'kind',
-             value ->> 'payload_json', value ->> 'request_id', ?1, ?1
-         FROM json_each(?2) ORDER BY key",
-    )
-    .bind(now_ms())
-    .bind(rows)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// What the sender needs to order and pace a queued message.
@@ -176,6 +144,8 @@ pub async fn count_attempt(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error
 
 /// A request was taken or withdrawn: announcements of it not yet sent are dropped.
 pub async fn drop_unsent_pushes(tx: &mut Tx, request_id: i64) -> Result<u64, sqlx::Error> {
+    // Those queued by this same transaction are not written yet: they are dropped from its queue.
+    let queued = tx.unqueue(|r| r.kind == "push" && r.request_id == Some(request_id));
     tx.touch(Touch::OutboxDropped(Some(request_id)));
     let r = sqlx::query(
         "DELETE FROM outbox WHERE request_id = ? AND kind = 'push' AND sent_at IS NULL",
@@ -183,7 +153,7 @@ pub async fn drop_unsent_pushes(tx: &mut Tx, request_id: i64) -> Result<u64, sql
     .bind(request_id)
     .execute(&mut **tx)
     .await?;
-    Ok(r.rows_affected())
+    Ok(r.rows_affected() + queued)
 }
 
 /// Unsent messages to a chat that Telegram says is unreachable are dropped.

@@ -91,6 +91,7 @@ pub async fn with_detail_messages(tx: &mut Tx, user_id: i64) -> Result<Vec<i64>,
 /// requests (sent or not), and announcements still queued for them as a volunteer. Must run
 /// before `erase_requests` (the voice messages are found by their file id).
 pub async fn forget_messages(tx: &mut Tx, user_id: i64) -> Result<u64, sqlx::Error> {
+    tx.flush().await?;
     let mut n = 0;
     tx.touch(super::cache::Touch::OutboxDropped(None));
     for sql in [

@@ -2,7 +2,7 @@
 
 use sqlx::SqlitePool;
 
-use super::{Tx, begin_write};
+use super::begin_write;
 
 pub async fn seen(pool: &SqlitePool, update_id: i64) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM processed_updates WHERE update_id = ?")
@@ -17,16 +17,6 @@ pub async fn newest(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COALESCE(MAX(update_id), 0) FROM processed_updates")
         .fetch_one(pool)
         .await
-}
-
-/// Marks an update as acted on, inside the transaction that carries its effect.
-pub async fn mark(tx: &mut Tx, update_id: i64, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)")
-        .bind(update_id)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 pub async fn prune(pool: &SqlitePool, before: i64) -> Result<(), sqlx::Error> {

@@ -639,9 +639,10 @@ async fn forged_and_stale_door_buttons_get_a_kind_answer_and_change_nothing() {
     let boris = seed_volunteer(&app, 502, "Boris", "en", PSKOV, &["groceries"]).await;
     let olga = app.user(102, "Olga", "en");
     let (id, _code) = ask_for_mother(&olga).await;
-    let push = expect_push(&anna, id).await;
-    take(&anna, &push, id).await;
+    // Both announcements first: a push still queued when Anna takes the request is dropped.
+    let anna_push = expect_push(&anna, id).await;
     let push = expect_push(&boris, id).await;
+    take(&anna, &anna_push, id).await;
 
     for (data, answer) in [
         (format!("w:{id}"), "not yours"),
