@@ -59,7 +59,7 @@ impl Running {
         for task in self.background {
             let _ = task.await;
         }
-        self.pool.close().await;
+        db::close(&self.pool).await;
     }
 }
 

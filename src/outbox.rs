@@ -485,9 +485,10 @@ impl Sender {
         let mut read_new = true;
         // Delivered sends are recorded by a task of their own, in batches, so the sender never
         // waits for the write gate behind a queue of handlers; what it sent has already left its
-        // in-memory queue, so nothing is sent twice while the record is on its way.
+        // in-memory queue, so nothing is sent twice while the record is on its way. It runs on the
+        // writers' thread (see `db::writers`).
         let (record_tx, record_rx) = tokio::sync::mpsc::unbounded_channel();
-        let recorder = tokio::spawn(record_sends(
+        let recorder = db::writers().spawn(record_sends(
             self.pool.clone(),
             self.doorbell.clone(),
             record_rx,

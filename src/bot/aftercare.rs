@@ -155,6 +155,8 @@ async fn finished_by(
     let Some(row) = db::requests::get_tx(tx, id).await? else {
         return Ok(None);
     };
+    // Events this transaction recorded are written first.
+    tx.flush().await?;
     let did: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM request_events WHERE request_id = ? AND actor_id = ? AND kind = 'done')",
     )

@@ -55,10 +55,11 @@ impl Change {
 /// the requester's language, different from the one the request had before. Returns it.
 pub async fn new_code_word(tx: &mut Tx, row: &RequestRow) -> Result<String, sqlx::Error> {
     let lang = notify::lang_of(tx, row.requester_id).await?;
-    let previous = db::door::code_word(tx, row.id).await?;
-    let word = pick_code_word(lang, previous.as_deref());
-    db::door::set_code_word(tx, row.id, word).await?;
-    Ok(word.to_owned())
+    // Never the word the request had before: of two different words, the one it does not have.
+    let first = pick_code_word(lang, None);
+    let second = pick_code_word(lang, Some(first));
+    let word = db::door::replace_code_word(tx, row.id, first, second).await?;
+    Ok(word.unwrap_or_else(|| first.to_owned()))
 }
 
 /// The details the volunteer who holds the request gets, with the request's code word (`word`)

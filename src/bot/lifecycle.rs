@@ -57,11 +57,11 @@ pub async fn details_for_claimer(
     conn: &mut sqlx::SqliteConnection,
     person: &Person,
     row: &RequestRow,
+    requester_name: &str,
     word: Option<&str>,
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
-    let requester_name = db::users::first_name(conn, row.requester_id).await?;
     let mut text =
-        render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, &requester_name);
+        render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, requester_name);
     text.push_str(&super::aftercare::notes_for_claimer(ctx, conn, person.lang, row).await?);
     let text = super::door::with_code_word(ctx, person.lang, row.id, word, text);
     let details = Payload::Details {
@@ -106,32 +106,46 @@ pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Ha
         drop(turn);
         return answer_key(ctx, person, q, key).await;
     }
+    let outcome = {
+        let (ctx, person) = (ctx.clone(), person.clone());
+        db::on_writer_thread(async move { take_under_gate(&ctx, &person, id).await }).await?
+    };
+    drop(turn);
+    if let Err(key) = outcome {
+        return answer_key(ctx, person, q, key).await;
+    }
+    tracing::info!(request = id, volunteer = person.id, "request claimed");
+    ctx.answer_callback(q, Some(ctx.t(person.lang, "claim-ok")), false)
+        .await;
+    Ok(())
+}
+
+/// The claim itself, under the write gate; a refusal comes back as its answer's key.
+async fn take_under_gate(
+    ctx: &Ctx,
+    person: &Person,
+    id: i64,
+) -> Result<Result<(), &'static str>, crate::error::HandlerError> {
     // Looked at again with the write gate held: nobody can commit between this look and the
     // claim, and a press that lost the race since the first look costs no transaction.
-    let gate = db::write_gate(&ctx.pool).await?;
-    if let Err(key) = claim_check(&mut *ctx.pool.acquire().await?, person, id).await? {
-        drop(gate);
-        return answer_key(ctx, person, q, key).await;
+    let mut gate = db::write_gate(&ctx.pool).await?;
+    if let Err(key) = claim_check(gate.conn(), person, id).await? {
+        return Ok(Err(key));
     }
     let mut tx = ctx.begin_with(gate).await?;
     // The claim limit, read in this same write transaction: two quick taps cannot both pass it.
     if let Some(refusal) = super::duty::claim_limit(ctx, &mut tx, person).await? {
         enqueue(&mut tx, &refusal).await?;
         ctx.doorbell.commit(tx).await?;
-        return answer_key(ctx, person, q, "duty-limit-popup").await;
+        return Ok(Err("duty-limit-popup"));
     }
     let Some(claimed) = db::requests::claim(&mut tx, ctx.clock.now_ms(), id, person.id).await?
     else {
-        drop(tx);
-        return answer_key(ctx, person, q, "claim-taken").await;
+        return Ok(Err("claim-taken"));
     };
     hand_over(ctx, &mut tx, &claimed, person).await?;
     ctx.doorbell.commit(tx).await?;
-    drop(turn);
-    tracing::info!(request = id, volunteer = person.id, "request claimed");
-    ctx.answer_callback(q, Some(ctx.t(person.lang, "claim-ok")), false)
-        .await;
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// The open request this person may take, or why not (the answer's key).
@@ -181,7 +195,14 @@ pub async fn hand_over(
         }
     })
     .await?;
-    let outs = details_for_claimer(ctx, tx, volunteer, claimed, Some(&word)).await?;
+    // The requester's name from the cache (their language was read just before).
+    let requester_name = tx
+        .user(claimed.requester_id)
+        .await?
+        .map(|u| u.first_name)
+        .unwrap_or_default();
+    let outs =
+        details_for_claimer(ctx, tx, volunteer, claimed, &requester_name, Some(&word)).await?;
     crate::outbox::enqueue_all(tx, &outs).await?;
     let volunteer_name = db::volunteers::display_name(tx, volunteer.id)
         .await?

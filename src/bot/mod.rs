@@ -100,7 +100,7 @@ impl Ctx {
 
     /// `begin` with the write gate already held (checks made under it hold in the transaction).
     pub async fn begin_with(&self, gate: db::WriteGate) -> Result<db::Tx, sqlx::Error> {
-        let mut tx = gate.begin(&self.pool).await?;
+        let mut tx = gate.begin().await?;
         // Marked as acted on inside the transaction that carries its effect.
         if let Some(id) = self.update_id {
             tx.mark_handled(id);

@@ -154,8 +154,9 @@ pub async fn close_pushes(
     keep_group_posts: bool,
     text_for: impl Fn(Lang, i64) -> String,
 ) -> Result<(), sqlx::Error> {
-    db::outbox::drop_unsent_pushes(tx, request_id).await?;
-    for (chat_id, message_id) in db::requests::pushes_of(tx, request_id).await? {
+    for (chat_id, message_id) in
+        db::requests::close_pushes(tx, request_id, keep_group_posts).await?
+    {
         let lang = if chat_id < 0 {
             group_lang(tx, chat_id).await?
         } else {
@@ -170,7 +171,7 @@ pub async fn close_pushes(
         );
         enqueue(tx, &edit).await?;
     }
-    db::requests::forget_pushes(tx, request_id, keep_group_posts).await
+    Ok(())
 }
 
 /// Edits the club-chat posts of a request (e.g. to show it is done).

@@ -572,13 +572,13 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
         .await;
     };
     let menu = ctx.main_menu(person).await?;
-    let mut tx = ctx.begin().await?;
-    // The limit, and a pause since the region was chosen, read in the transaction that creates
-    // the request: nothing can slip in between the check and the request.
-    match refusal_in(ctx, &mut tx, person, new.region_id).await? {
-        None => {}
-        Some(Refusal::TooMany(text)) => {
-            drop(tx);
+    let posted = {
+        let (ctx, person, menu) = (ctx.clone(), person.clone(), menu.clone());
+        db::on_writer_thread(async move { post(&ctx, &person, new, menu).await }).await?
+    };
+    let (row, pushed) = match posted {
+        Ok(posted) => posted,
+        Err(Refusal::TooMany(text)) => {
             return ctx
                 .respond(
                     person.id,
@@ -587,8 +587,7 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
                 )
                 .await;
         }
-        Some(Refusal::Paused(notice)) => {
-            drop(tx);
+        Err(Refusal::Paused(notice)) => {
             // The same notice, and the region question again.
             let draft = RequestDraft {
                 editing: true,
@@ -597,6 +596,29 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
             };
             return stay_or_go(ctx, person, ReqStep::Region, draft, Some(notice)).await;
         }
+    };
+    tracing::info!(
+        request = row.id,
+        region = row.region_id,
+        pushed,
+        "request created"
+    );
+    Ok(())
+}
+
+/// The request written and announced, under the write gate: the request and how many were told
+/// of it, or why it may not be posted now.
+async fn post(
+    ctx: &Ctx,
+    person: &Person,
+    new: NewRequest,
+    menu: ReplyMarkup,
+) -> Result<Result<(db::requests::RequestRow, usize), Refusal>, crate::error::HandlerError> {
+    let mut tx = ctx.begin().await?;
+    // The limit, and a pause since the region was chosen, read in the transaction that creates
+    // the request: nothing can slip in between the check and the request.
+    if let Some(refusal) = refusal_in(ctx, &mut tx, person, new.region_id).await? {
+        return Ok(Err(refusal));
     }
     let row = db::requests::create(&mut tx, ctx.clock.now_ms(), &new).await?;
     let fanout = notify::fan_out(ctx, &mut tx, &row, &[person.id]).await?;
@@ -621,11 +643,5 @@ async fn submit(ctx: &Ctx, person: &Person, d: RequestDraft) -> HandlerResult {
     crate::outbox::enqueue(&mut tx, &posted).await?;
     super::door::after_create(ctx, &mut tx, &row, person).await?;
     ctx.doorbell.commit(tx).await?;
-    tracing::info!(
-        request = row.id,
-        region = row.region_id,
-        pushed,
-        "request created"
-    );
-    Ok(())
+    Ok(Ok((row, pushed)))
 }

@@ -508,8 +508,9 @@ pub async fn my(ctx: &Ctx, person: &Person) -> HandlerResult {
             let mut tx = ctx.pool.begin().await?;
             for r in &held {
                 let word = db::door::code_word(&mut tx, r.id).await?;
+                let name = db::users::first_name(&mut tx, r.requester_id).await?;
                 outs.extend(
-                    lifecycle::details_for_claimer(ctx, &mut tx, person, r, word.as_deref())
+                    lifecycle::details_for_claimer(ctx, &mut tx, person, r, &name, word.as_deref())
                         .await?,
                 );
             }

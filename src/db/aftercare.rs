@@ -25,16 +25,13 @@ pub async fn event(
     kind: &'static str,
     note: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO request_events (request_id, actor_id, kind, note, at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(request_id)
-    .bind(actor)
-    .bind(kind)
-    .bind(note)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    tx.record(super::NewEvent {
+        request_id,
+        actor_id: Some(actor),
+        kind,
+        note: note.map(str::to_owned),
+        at: now,
+    });
     Ok(())
 }
 

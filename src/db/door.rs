@@ -32,13 +32,23 @@ pub async fn code_word_of(
     )
 }
 
-pub async fn set_code_word(tx: &mut Tx, request_id: i64, word: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE help_requests SET code_word = ? WHERE id = ?")
-        .bind(word)
-        .bind(request_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+/// Gives the request a new code word: `first`, unless that is the word it has now, then
+/// `second` (two different words). Returns the word set (None: no such request).
+pub async fn replace_code_word(
+    tx: &mut Tx,
+    request_id: i64,
+    first: &str,
+    second: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE help_requests SET code_word = CASE WHEN code_word IS ?1 THEN ?2 ELSE ?1 END
+         WHERE id = ?3 RETURNING code_word",
+    )
+    .bind(first)
+    .bind(second)
+    .bind(request_id)
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 /// The request ended: nobody will knock any more, and nobody needs to follow it.
@@ -256,4 +266,37 @@ pub async fn purge_ended(tx: &mut Tx) -> Result<u64, sqlx::Error> {
         n += sqlx::query(sql).execute(&mut **tx).await?.rows_affected();
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    /// A new code word is never the one the request has: of the two offered, the other one.
+    #[tokio::test]
+    async fn a_new_code_word_differs_from_the_one_before() {
+        let (_dir, pool) = crate::db::testing::file_db().await;
+        crate::db::testing::seed_request(&pool, 5, "claimed").await;
+        let mut words = vec![];
+        for (first, second) in [("apple", "birch"), ("apple", "birch"), ("cedar", "birch")] {
+            let mut tx = crate::db::begin_write(&pool).await.unwrap();
+            words.push(
+                super::replace_code_word(&mut tx, 5, first, second)
+                    .await
+                    .unwrap(),
+            );
+            tx.commit().await.unwrap();
+        }
+        let mut tx = crate::db::begin_write(&pool).await.unwrap();
+        words.push(
+            super::replace_code_word(&mut tx, 6, "apple", "birch")
+                .await
+                .unwrap(),
+        );
+        drop(tx);
+        let words: Vec<Option<&str>> = words.iter().map(|w| w.as_deref()).collect();
+        assert_eq!(
+            words,
+            vec![Some("apple"), Some("birch"), Some("cedar"), None]
+        );
+        crate::db::close(&pool).await;
+    }
 }

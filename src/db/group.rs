@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 use super::cache::Touch;
 use super::outbox::NewRow;
 use super::users::UserRow;
-use super::{Tx, now_ms};
+use super::{Tx, Writer, now_ms};
 
 /// What happens to a chat's dialogue.
 #[derive(Debug, Clone)]
@@ -81,9 +81,10 @@ pub async fn write(pool: &SqlitePool, answer: Answer) -> Result<(), sqlx::Error>
         tokio::select! {
             biased;
             r = &mut result => return r.unwrap_or(Err(sqlx::Error::PoolClosed)),
-            gate = file.gate.clone().acquire_owned() => {
-                let _gate = gate.map_err(|_| sqlx::Error::PoolClosed)?;
-                flush(pool, &file).await;
+            writer = file.hold() => {
+                let (writer, file) = (writer?, file.clone());
+                super::on_writer_thread(async move { super::release(flush(&file, writer).await) })
+                    .await;
                 // Ours was in that batch or an earlier one; if it is still queued (a batch
                 // stops before a second write to the same chat), wait for the gate again.
                 if let Ok(r) = result.try_recv() {
@@ -94,21 +95,16 @@ pub async fn write(pool: &SqlitePool, answer: Answer) -> Result<(), sqlx::Error>
     }
 }
 
-/// Writes the answers waiting in the queue. The caller holds the write gate (`begin_write` calls
-/// this before its own transaction, so answers never wait behind a queue of other writers).
-pub(super) async fn flush(pool: &SqlitePool, file: &super::FileState) {
+/// Writes the answers waiting in the queue, with the write gate `writer` held and handed back
+/// (`begin_write` calls this before its own transaction, so answers never wait behind a queue of
+/// other writers).
+pub(super) async fn flush(file: &super::FileState, writer: Writer) -> Writer {
     let people = std::mem::take(&mut *file.group.people.lock().unwrap_or_else(|e| e.into_inner()));
     let batch = take_batch(&file.group);
     if batch.is_empty() && people.is_empty() {
-        return;
+        return writer;
     }
-    let shared = match super::begin_with_gate(pool, None, file.cache.clone()).await {
-        Ok(mut tx) => match write_all(&mut tx, &people, batch.iter().map(|q| &q.answer)).await {
-            Ok(()) => tx.commit().await,
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
-    };
+    let (mut writer, shared) = commit(file, writer, &people, batch.iter().map(|q| &q.answer)).await;
     match shared {
         Ok(()) => {
             for q in batch {
@@ -117,9 +113,10 @@ pub(super) async fn flush(pool: &SqlitePool, file: &super::FileState) {
         }
         Err(e) if batch.len() + usize::from(!people.is_empty()) > 1 => {
             tracing::warn!(error = %e, n = batch.len(), "a shared commit failed; writing each alone");
-            people_alone(pool, file, &people).await;
+            writer = people_alone(file, writer, &people).await;
             for q in batch {
-                let r = alone(pool, file, &q.answer).await;
+                let (w, r) = commit(file, writer, &[], [&q.answer]).await;
+                writer = w;
                 let _ = q.done.send(r);
             }
         }
@@ -130,23 +127,37 @@ pub(super) async fn flush(pool: &SqlitePool, file: &super::FileState) {
             None => forget_people(file, &people, &e),
         },
     }
+    writer
+}
+
+/// One transaction of people and answers, the gate handed back whatever happens.
+async fn commit<'a>(
+    file: &super::FileState,
+    writer: Writer,
+    people: &[UserRow],
+    batch: impl IntoIterator<Item = &'a Answer>,
+) -> (Writer, Result<(), sqlx::Error>) {
+    let mut tx = match Tx::begin(file, writer).await {
+        Ok(tx) => tx,
+        Err((e, writer)) => return (writer, Err(e)),
+    };
+    match write_all_with(&mut tx, people, batch, &[], true).await {
+        Ok(()) => tx.end(super::End::Committed).await,
+        Err(e) => (tx.end(super::End::Rollback).await.0, Err(e)),
+    }
 }
 
 /// The people of a failed shared commit, written on their own; if that fails too, the cache
 /// forgets them, so their next update reads and writes them again.
-async fn people_alone(pool: &SqlitePool, file: &super::FileState, people: &[UserRow]) {
+async fn people_alone(file: &super::FileState, writer: Writer, people: &[UserRow]) -> Writer {
     if people.is_empty() {
-        return;
+        return writer;
     }
-    let r = async {
-        let mut tx = super::begin_with_gate(pool, None, file.cache.clone()).await?;
-        write_all(&mut tx, people, []).await?;
-        tx.commit().await
-    }
-    .await;
+    let (writer, r) = commit(file, writer, people, []).await;
     if let Err(e) = r {
         forget_people(file, people, &e);
     }
+    writer
 }
 
 fn forget_people(file: &super::FileState, people: &[UserRow], e: &sqlx::Error) {
@@ -171,22 +182,15 @@ fn take_batch(q: &Queue) -> Vec<Queued> {
     waiting.drain(..n).collect()
 }
 
-/// A write retried on its own after a shared commit failed (the caller still holds the gate).
-async fn alone(
-    pool: &SqlitePool,
-    file: &super::FileState,
-    answer: &Answer,
-) -> Result<(), sqlx::Error> {
-    let mut tx = super::begin_with_gate(pool, None, file.cache.clone()).await?;
-    write_all(&mut tx, &[], [answer]).await?;
-    tx.commit().await
-}
-
-/// The people's and the answers' writes in five statements sent as one.
-pub(super) async fn write_all<'a>(
+/// The people's, the answers' and a transaction's events' writes in six statements sent as one,
+/// and with `commit` the `COMMIT` too: one trip to SQLite's thread (an error: the transaction is
+/// still open).
+pub(super) async fn write_all_with<'a>(
     tx: &mut Tx,
     people: &[UserRow],
     batch: impl IntoIterator<Item = &'a Answer>,
+    events: &[super::NewEvent],
+    commit: bool,
 ) -> Result<(), sqlx::Error> {
     for p in people {
         tx.touch(Touch::UserRow(p.clone()));
@@ -214,10 +218,11 @@ pub(super) async fn write_all<'a>(
         }
         rows.extend(&a.rows);
     }
-    // Two parameters for all five statements: the messages, the largest part, in `?2`, read by
-    // the one statement that needs them (each statement parses the JSON it reads again); the rest
-    // in `?1`. sqlx numbers the parameters of a statement that skips some (`?1, ?5`) wrongly, so
-    // each statement reads its part of `?1` and only the last one reads `?2`.
+    // Three parameters for all six statements: the messages, the largest part, in `?2` and the
+    // events in `?3`, each read by the one statement that needs it (each statement parses the
+    // JSON it reads again); the rest in `?1`. sqlx binds a statement that skips parameters
+    // (`?1, ?5`) by counting the skipped ones from where the last statement's count ended, so
+    // only the last statement skips any.
     let all = serde_json::json!({
         "now": now_ms(),
         "people": people,
@@ -226,8 +231,9 @@ pub(super) async fn write_all<'a>(
         "clears": clears,
     });
     // People first: the rest may refer to them. A later row of the same person wins.
-    sqlx::query(
-        "INSERT INTO users (id, first_name, username, tg_language, created_at)
+    macro_rules! write_all_sql {
+        () => {
+            "INSERT INTO users (id, first_name, username, tg_language, created_at)
              SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ?1 ->> '$.now'
              FROM json_each(?1, '$.people') WHERE true ORDER BY key
              ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,
@@ -243,12 +249,24 @@ pub(super) async fn write_all<'a>(
          INSERT INTO outbox (priority, chat_id, kind, payload_json, request_id, not_before, created_at)
              SELECT value ->> 'priority', value ->> 'chat_id', value ->> 'kind',
                  value ->> 'payload_json', value ->> 'request_id', ?1 ->> '$.now', ?1 ->> '$.now'
-             FROM json_each(?2) ORDER BY key;",
-    )
-    .bind(super::to_json(&all)?)
-    .bind(super::to_json(&rows)?)
-    .execute(&mut **tx)
-    .await?;
+             FROM json_each(?2) ORDER BY key;
+         INSERT INTO request_events (request_id, actor_id, kind, note, at)
+             SELECT value ->> 'request_id', value ->> 'actor_id', value ->> 'kind',
+                 value ->> 'note', value ->> 'at'
+             FROM json_each(?3) ORDER BY key;"
+        };
+    }
+    let sql = if commit {
+        concat!(write_all_sql!(), "\n         COMMIT;")
+    } else {
+        write_all_sql!()
+    };
+    sqlx::query(sql)
+        .bind(super::to_json(&all)?)
+        .bind(super::to_json(&rows)?)
+        .bind(super::to_json(events)?)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -334,7 +352,7 @@ mod tests {
         let (_dir, pool) = pool().await;
         // The gate is held, so both answers queue and are written as one batch.
         let gate = crate::db::file_state(&pool).gate.clone();
-        let held = gate.acquire_owned().await.unwrap();
+        let held = gate.lock_owned().await;
         let good = tokio::spawn({
             let pool = pool.clone();
             async move { write(&pool, answer(1, 1, DialogueWrite::Keep, "fine")).await }

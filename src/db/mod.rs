@@ -27,34 +27,111 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, SqlitePool, Transaction};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use sqlx::{Sqlite, SqlitePool};
 
 use cache::{Cache, Touch};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// A write transaction: it holds its database file's write gate until it commits or is dropped.
+/// A write transaction: it holds its database file's write gate, and the writer's connection,
+/// until it commits or is dropped (dropped, it rolls back before the next writer starts).
 /// Derefs to the connection, so statements run on `&mut **tx` (or `&mut *tx` when owned).
 pub struct Tx {
-    inner: Transaction<'static, Sqlite>,
-    /// `None` when the caller holds the gate itself (see `group`).
-    _gate: Option<OwnedSemaphorePermit>,
+    /// `Some` until the transaction ends.
+    writer: Option<Writer>,
+    /// Inside `BEGIN`, not yet committed or rolled back.
+    open: bool,
     cache: Arc<Cache>,
     touched: Vec<Touch>,
     /// What waits to be written with the commit (see `flush`): the update acted on and the
     /// messages queued.
     handled: Option<i64>,
     queued: Vec<outbox::NewRow>,
+    events: Vec<NewEvent>,
+}
+
+/// How a transaction ends.
+enum End {
+    Commit,
+    /// Its last statement was the `COMMIT` (see `group`).
+    Committed,
+    Rollback,
+}
+
+/// An event of a request, written with the transaction's commit (see `Tx::flush`).
+#[derive(serde::Serialize)]
+pub struct NewEvent {
+    pub request_id: i64,
+    pub actor_id: Option<i64>,
+    pub kind: &'static str,
+    pub note: Option<String>,
+    pub at: i64,
 }
 
 impl Tx {
+    /// `BEGIN IMMEDIATE` on the writer's connection; on failure the gate comes back with the error.
+    async fn begin(file: &FileState, writer: Writer) -> Result<Tx, (sqlx::Error, Writer)> {
+        let mut tx = Tx {
+            writer: Some(writer),
+            open: false,
+            cache: file.cache.clone(),
+            touched: Vec::new(),
+            handled: None,
+            queued: Vec::new(),
+            events: Vec::new(),
+        };
+        let begun = match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *tx).await {
+            // A transaction left open by a task that ended before it could roll back: end it.
+            Err(_) => {
+                let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *tx).await;
+                sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *tx).await
+            }
+            ok => ok,
+        };
+        match begun {
+            Ok(_) => {
+                tx.open = true;
+                Ok(tx)
+            }
+            Err(e) => Err((e, tx.writer.take().expect("the writer is held"))),
+        }
+    }
+
     /// Commits, then brings the in-memory cache up to what was written.
-    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
-        self.flush().await?;
-        self.inner.commit().await?;
-        self.cache.apply(self.touched);
-        Ok(())
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        let (writer, r) = self.end(End::Commit).await;
+        release(writer);
+        r
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        let (writer, r) = self.end(End::Rollback).await;
+        release(writer);
+        r
+    }
+
+    /// Ends the transaction (a failed commit rolls back) and hands the gate back.
+    async fn end(mut self, end: End) -> (Writer, Result<(), sqlx::Error>) {
+        let r = match end {
+            End::Commit => self.write_pending(true).await,
+            End::Committed => Ok(()),
+            End::Rollback => Err(None),
+        };
+        let r = match r {
+            Ok(()) => {
+                self.cache.apply(std::mem::take(&mut self.touched));
+                Ok(())
+            }
+            Err(e) => {
+                let rolled = sqlx::raw_sql("ROLLBACK").execute(&mut *self).await;
+                match e {
+                    Some(e) => Err(e),
+                    None => rolled.map(|_| ()),
+                }
+            }
+        };
+        self.open = false;
+        (self.writer.take().expect("the writer is held"), r)
     }
 
     /// Records the update acted on, with the commit.
@@ -67,6 +144,11 @@ impl Tx {
         self.queued.extend(rows);
     }
 
+    /// Records an event of a request, written with the commit after those recorded before it.
+    pub fn record(&mut self, event: NewEvent) {
+        self.events.push(event);
+    }
+
     /// Takes back queued messages that `drop` picks; returns how many.
     pub fn unqueue(&mut self, drop: impl Fn(&outbox::NewRow) -> bool) -> u64 {
         let before = self.queued.len();
@@ -75,11 +157,22 @@ impl Tx {
     }
 
     /// Writes what waits for the commit now, in one statement. Nothing reads these rows back
-    /// while the transaction runs, so a handler's messages and its update cost one trip to
-    /// SQLite's thread together; a statement that reads or changes the outbox calls this first
-    /// (or `unqueue`).
+    /// while the transaction runs, so a handler's messages, events and update cost one trip to
+    /// SQLite's thread together; a statement that reads or changes the outbox or the events calls
+    /// this first (or `unqueue`).
     pub async fn flush(&mut self) -> Result<(), sqlx::Error> {
-        if self.handled.is_none() && self.queued.is_empty() {
+        self.write_pending(false)
+            .await
+            .map_err(|e| e.expect("an error"))
+    }
+
+    /// `flush`, and with `commit` the `COMMIT` in the same trip (an error: the transaction is
+    /// still open).
+    async fn write_pending(&mut self, commit: bool) -> Result<(), Option<sqlx::Error>> {
+        if self.handled.is_none() && self.queued.is_empty() && self.events.is_empty() {
+            if commit {
+                sqlx::raw_sql("COMMIT").execute(&mut **self).await?;
+            }
             return Ok(());
         }
         let answer = group::Answer {
@@ -88,16 +181,14 @@ impl Tx {
             dialogue: group::DialogueWrite::Keep,
             rows: std::mem::take(&mut self.queued),
         };
-        group::write_all(self, &[], [&answer]).await
+        let events = std::mem::take(&mut self.events);
+        group::write_all_with(self, &[], [&answer], &events, commit).await?;
+        Ok(())
     }
 
     /// Notes a change to a cached row, applied to the cache once the transaction commits.
     pub fn touch(&mut self, t: Touch) {
         self.touched.push(t);
-    }
-
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.inner.rollback().await
     }
 
     /// A person's row: from the cache, unless this transaction changed it. A row read here is
@@ -116,7 +207,7 @@ impl Tx {
         };
         let row: Option<users::UserRow> = sqlx::query_as(users::SELECT_USER)
             .bind(id)
-            .fetch_optional(&mut *self.inner)
+            .fetch_optional(&mut **self)
             .await?;
         if let (Some(start), Some(row)) = (start, &row) {
             self.cache.fill_user(start, row.clone());
@@ -125,16 +216,78 @@ impl Tx {
     }
 }
 
+impl Drop for Tx {
+    fn drop(&mut self) {
+        let Some(mut writer) = self.writer.take() else {
+            return;
+        };
+        if !self.open {
+            return release(writer);
+        }
+        // Dropped inside its transaction (an error on the way): the gate goes to the next writer
+        // only once this one has rolled back. Without a runtime, the next `begin` rolls it back.
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                if let Some(conn) = writer.as_mut() {
+                    let _ = sqlx::raw_sql("ROLLBACK").execute(&mut **conn).await;
+                }
+                release(writer);
+            });
+        }
+    }
+}
+
 impl std::ops::Deref for Tx {
     type Target = SqliteConnection;
     fn deref(&self) -> &SqliteConnection {
-        &self.inner
+        self.writer
+            .as_ref()
+            .and_then(|w| w.as_deref())
+            .expect("a transaction holds the writer")
     }
 }
 
 impl std::ops::DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
-        &mut self.inner
+        self.writer
+            .as_mut()
+            .and_then(|w| w.as_deref_mut())
+            .expect("a transaction holds the writer")
+    }
+}
+
+/// The writer's connection: its own, or for an in-memory database (tests), the pool's only one.
+enum Conn {
+    Own(SqliteConnection),
+    Pooled(sqlx::pool::PoolConnection<Sqlite>),
+}
+
+impl std::ops::Deref for Conn {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        match self {
+            Conn::Own(c) => c,
+            Conn::Pooled(c) => c,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        match self {
+            Conn::Own(c) => c,
+            Conn::Pooled(c) => c,
+        }
+    }
+}
+
+/// The write gate, held, with the writer's connection in it.
+type Writer = tokio::sync::OwnedMutexGuard<Option<Conn>>;
+
+/// Gives the gate to the next writer; a connection borrowed from the pool goes back to it.
+fn release(mut writer: Writer) {
+    if matches!(*writer, Some(Conn::Pooled(_))) {
+        *writer = None;
     }
 }
 
@@ -144,9 +297,14 @@ impl std::ops::DerefMut for Tx {
 /// its busy handler (1 ms, 2 ms, 5 ms, … 100 ms), which under load costs more than the writes
 /// themselves. Waiting here instead is a fair async queue: the next writer starts the moment the
 /// last one commits.
+///
+/// The gate holds the writer's connection, opened on first use and kept: whoever holds the gate
+/// writes on it, and never waits in the pool's queue behind readers (a digest, a list), nor for
+/// the pool to take back the previous writer's connection, while every other writer waits.
 #[derive(Clone)]
 struct FileState {
-    gate: Arc<Semaphore>,
+    gate: Arc<tokio::sync::Mutex<Option<Conn>>>,
+    pool: SqlitePool,
     cache: Arc<Cache>,
     group: Arc<group::Queue>,
 }
@@ -159,11 +317,46 @@ fn file_state(pool: &SqlitePool) -> FileState {
     files
         .entry(file)
         .or_insert_with(|| FileState {
-            gate: Arc::new(Semaphore::new(1)),
+            gate: Arc::default(),
+            pool: pool.clone(),
             cache: Arc::default(),
             group: Arc::default(),
         })
         .clone()
+}
+
+impl FileState {
+    /// Waits for the gate; opens the writer's connection if it is not open yet.
+    async fn hold(&self) -> Result<Writer, sqlx::Error> {
+        let mut writer = self.gate.clone().lock_owned().await;
+        if writer.is_none() {
+            let options = self.pool.connect_options();
+            let file = options.get_filename().as_os_str();
+            *writer = Some(if file.is_empty() || file == ":memory:" {
+                Conn::Pooled(self.pool.acquire().await?)
+            } else {
+                use sqlx::ConnectOptions;
+                Conn::Own(options.connect().await?)
+            });
+        }
+        Ok(writer)
+    }
+}
+
+/// Closes the pool and the writer's connection of its file.
+pub async fn close(pool: &SqlitePool) {
+    let file = pool.connect_options().get_filename().to_path_buf();
+    let state = FILES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&file);
+    if let Some(state) = state
+        && let Some(Conn::Own(conn)) = state.gate.lock().await.take()
+    {
+        use sqlx::Connection;
+        let _ = conn.close().await;
+    }
+    pool.close().await;
 }
 
 /// The in-memory cache of the pool's database file (see `cache`).
@@ -213,7 +406,7 @@ pub async fn connect_and_migrate(url: &str) -> Result<SqlitePool, DbError> {
 /// Every transaction that writes takes the write lock up front: a deferred BEGIN that later
 /// writes fails with SQLITE_BUSY under contention, whatever the busy timeout.
 pub async fn begin_write(pool: &SqlitePool) -> Result<Tx, sqlx::Error> {
-    write_gate(pool).await?.begin(pool).await
+    write_gate(pool).await?.begin().await
 }
 
 /// The file's write gate, held: nobody else commits until it is dropped or becomes a
@@ -221,49 +414,61 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<Tx, sqlx::Error> {
 /// commit, and stays true until this holder writes — a check that may refuse can run before
 /// `BEGIN`, and a refusal then costs no transaction.
 pub struct WriteGate {
-    permit: OwnedSemaphorePermit,
-    cache: Arc<Cache>,
+    writer: Writer,
+    file: FileState,
 }
 
 pub async fn write_gate(pool: &SqlitePool) -> Result<WriteGate, sqlx::Error> {
     let file = file_state(pool);
-    let permit = file
-        .gate
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| sqlx::Error::PoolClosed)?;
+    let writer = file.hold().await?;
     // Answers to people waiting in the shared queue go first: they wait for at most one
     // transaction, not for every writer queued before them (see `group`).
-    group::flush(pool, &file).await;
-    Ok(WriteGate {
-        permit,
-        cache: file.cache,
-    })
+    let writer = group::flush(&file, writer).await;
+    Ok(WriteGate { writer, file })
 }
 
 impl WriteGate {
-    pub async fn begin(self, pool: &SqlitePool) -> Result<Tx, sqlx::Error> {
-        begin_with_gate(pool, Some(self.permit), self.cache).await
+    pub async fn begin(self) -> Result<Tx, sqlx::Error> {
+        Tx::begin(&self.file, self.writer).await.map_err(|(e, w)| {
+            release(w);
+            e
+        })
+    }
+
+    /// The writer's connection, for a look under the gate before `begin`.
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        self.writer
+            .as_deref_mut()
+            .expect("the gate holds the writer")
     }
 }
 
-/// `begin_write` for a caller that holds the file's write gate (`gate` moves into the
-/// transaction; `None`: the caller keeps holding it).
-async fn begin_with_gate(
-    pool: &SqlitePool,
-    gate: Option<OwnedSemaphorePermit>,
-    cache: Arc<Cache>,
-) -> Result<Tx, sqlx::Error> {
-    let inner = pool.begin_with("BEGIN IMMEDIATE").await?;
-    Ok(Tx {
-        inner,
-        _gate: gate,
-        cache,
-        touched: Vec::new(),
-        handled: None,
-        queued: Vec::new(),
-    })
+/// Runs a writer's work on the writers' own thread: there it is never queued behind the handlers'
+/// other work each time SQLite answers, while every other writer waits for it.
+pub async fn on_writer_thread<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    match writers().spawn(work).await {
+        Ok(v) => v,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// The writers' thread: a runtime of its own that runs only work holding the write gate.
+pub fn writers() -> &'static tokio::runtime::Handle {
+    static WRITERS: LazyLock<tokio::runtime::Handle> = LazyLock::new(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("the writers' runtime");
+        let handle = rt.handle().clone();
+        std::thread::Builder::new()
+            .name("writers".into())
+            .spawn(move || rt.block_on(std::future::pending::<()>()))
+            .expect("the writers' thread");
+        handle
+    });
+    &WRITERS
 }
 
 /// Copies what the WAL holds back into the database file without blocking anyone (PASSIVE):
@@ -312,6 +517,29 @@ pub async fn backup(url: &str, to: &std::path::Path) -> Result<(), DbError> {
 pub(crate) mod testing {
     use sqlx::SqlitePool;
     use sqlx::sqlite::SqlitePoolOptions;
+
+    /// A migrated database in a file of a new directory (kept while the directory lives).
+    pub async fn file_db() -> (tempfile::TempDir, SqlitePool) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/t.db", dir.path().display());
+        (dir, super::connect_and_migrate(&url).await.unwrap())
+    }
+
+    /// Request `id` of requester 9 in Pskov (region 60), with `status`.
+    pub async fn seed_request(pool: &SqlitePool, id: i64, status: &str) {
+        sqlx::query(
+            "INSERT OR IGNORE INTO users (id, first_name, created_at) VALUES (9, 'R', 0);
+             INSERT INTO help_requests (id, requester_id, for_whom, beneficiary, region_id, category,
+                 settlement, urgency, needed_on, status, created_at, updated_at)
+             VALUES (?1, 9, 'self', 'elderly', 60, 'groceries', 'Pskov', 'today', '2026-11-28',
+                 ?2, 0, 0);",
+        )
+        .bind(id)
+        .bind(status)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
 
     /// A database in memory on one connection, with the migrations numbered below `before`
     /// (`i64::MAX`: all of them).
@@ -427,8 +655,18 @@ mod tests {
                     .unwrap()
             }
         };
+        super::testing::seed_request(&pool, 5, "open").await;
         let mut tx = super::begin_write(&pool).await.unwrap();
         tx.mark_handled(42);
+        for (kind, at) in [("claimed", 10), ("on_the_way", 11)] {
+            tx.record(super::NewEvent {
+                request_id: 5,
+                actor_id: Some(9),
+                kind,
+                note: None,
+                at,
+            });
+        }
         tx.queue([row(1, "text", None), row(2, "push", Some(5))]);
         tx.queue([row(3, "push", Some(6)), row(4, "text", None)]);
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
@@ -440,10 +678,10 @@ mod tests {
             "nothing written before the commit or a statement on the outbox"
         );
         // Request 5 was taken in the same transaction: its push queued above goes too.
-        assert_eq!(
-            super::outbox::drop_unsent_pushes(&mut tx, 5).await.unwrap(),
-            1
-        );
+        let sent = super::requests::close_pushes(&mut tx, 5, false)
+            .await
+            .unwrap();
+        assert!(sent.is_empty());
         tx.queue([row(5, "text", None)]);
         tx.commit().await.unwrap();
         let chats: Vec<i64> = sqlx::query_scalar("SELECT chat_id FROM outbox ORDER BY id")
@@ -455,6 +693,16 @@ mod tests {
             count("SELECT COUNT(*) FROM processed_updates WHERE update_id = 42").await,
             1
         );
+        let events: Vec<(String, i64, i64)> =
+            sqlx::query_as("SELECT kind, at, region_id FROM request_events ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            events,
+            vec![("claimed".into(), 10, 60), ("on_the_way".into(), 11, 60)],
+            "in order, and the events' trigger fills in the region"
+        );
         let mut tx = super::begin_write(&pool).await.unwrap();
         tx.mark_handled(43);
         tx.queue([row(6, "text", None)]);
@@ -463,6 +711,52 @@ mod tests {
         assert_eq!(count("SELECT COUNT(*) FROM outbox").await, 4);
         assert_eq!(count("SELECT COUNT(*) FROM processed_updates").await, 1);
         pool.close().await;
+    }
+
+    /// A transaction dropped on the way (an error, a panic) leaves nothing behind, and the next
+    /// writer starts on the same connection only once it has rolled back.
+    #[tokio::test]
+    async fn a_dropped_transaction_rolls_back_before_the_next_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/t.db", dir.path().display());
+        let pool = super::connect_and_migrate(&url).await.unwrap();
+        let insert = "INSERT INTO users (id, first_name, created_at) VALUES (?, 'A', 0)";
+        let mut tx = super::begin_write(&pool).await.unwrap();
+        sqlx::query(insert).bind(1).execute(&mut *tx).await.unwrap();
+        tx.record(super::NewEvent {
+            request_id: 1,
+            actor_id: None,
+            kind: "created",
+            note: None,
+            at: 0,
+        });
+        drop(tx);
+        let mut tx = super::begin_write(&pool).await.unwrap();
+        sqlx::query(insert).bind(2).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM users ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(ids, vec![2]);
+        let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM request_events")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(events, 0);
+        // An explicit rollback, then a commit: the connection is never left inside a transaction.
+        let mut tx = super::begin_write(&pool).await.unwrap();
+        sqlx::query(insert).bind(3).execute(&mut *tx).await.unwrap();
+        tx.rollback().await.unwrap();
+        let mut tx = super::begin_write(&pool).await.unwrap();
+        sqlx::query(insert).bind(4).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM users ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(ids, vec![2, 4]);
+        super::close(&pool).await;
     }
 
     /// Commits never checkpoint on their own (the WAL grows past SQLite's usual 1,000 pages);

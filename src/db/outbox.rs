@@ -2,7 +2,6 @@
 
 use sqlx::SqlitePool;
 
-use super::cache::Touch;
 use super::{Tx, begin_write, now_ms};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -140,20 +139,6 @@ pub async fn count_attempt(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error
         .execute(&mut *tx)
         .await?;
     tx.commit().await
-}
-
-/// A request was taken or withdrawn: announcements of it not yet sent are dropped.
-pub async fn drop_unsent_pushes(tx: &mut Tx, request_id: i64) -> Result<u64, sqlx::Error> {
-    // Those queued by this same transaction are not written yet: they are dropped from its queue.
-    let queued = tx.unqueue(|r| r.kind == "push" && r.request_id == Some(request_id));
-    tx.touch(Touch::OutboxDropped(Some(request_id)));
-    let r = sqlx::query(
-        "DELETE FROM outbox WHERE request_id = ? AND kind = 'push' AND sent_at IS NULL",
-    )
-    .bind(request_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(r.rows_affected() + queued)
 }
 
 /// Unsent messages to a chat that Telegram says is unreachable are dropped.

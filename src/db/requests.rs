@@ -703,16 +703,13 @@ pub async fn event(
     kind: EventKind,
     note: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO request_events (request_id, actor_id, kind, note, at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(request_id)
-    .bind(actor)
-    .bind(kind.code())
-    .bind(note)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    tx.record(super::NewEvent {
+        request_id,
+        actor_id: actor,
+        kind: kind.code(),
+        note: note.map(str::to_owned),
+        at: now,
+    });
     Ok(())
 }
 
@@ -724,19 +721,25 @@ pub async fn pushes_of(tx: &mut Tx, request_id: i64) -> Result<Vec<(i64, i64)>, 
         .await
 }
 
-/// The announcements were edited to their final form: nothing left to edit later, except club
-/// chat posts when they are kept.
-pub async fn forget_pushes(
+/// A request stopped being open: its announcements not yet sent are dropped (also those queued
+/// by this transaction), and those sent are returned, to be edited, and forgotten, except club
+/// chat posts when they are kept (`keep_group_posts`). One trip to SQLite.
+pub async fn close_pushes(
     tx: &mut Tx,
     request_id: i64,
     keep_group_posts: bool,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM pushes WHERE request_id = ? AND (chat_id > 0 OR NOT ?)")
-        .bind(request_id)
-        .bind(keep_group_posts)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    tx.unqueue(|r| r.kind == "push" && r.request_id == Some(request_id));
+    tx.touch(super::cache::Touch::OutboxDropped(Some(request_id)));
+    sqlx::query_as(
+        "DELETE FROM outbox WHERE request_id = ?1 AND kind = 'push' AND sent_at IS NULL;
+         SELECT chat_id, message_id FROM pushes WHERE request_id = ?1;
+         DELETE FROM pushes WHERE request_id = ?1 AND (chat_id > 0 OR NOT ?2);",
+    )
+    .bind(request_id)
+    .bind(keep_group_posts)
+    .fetch_all(&mut **tx)
+    .await
 }
 
 #[cfg(test)]
