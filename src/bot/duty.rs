@@ -379,14 +379,14 @@ fn needed_on(row: &RequestRow) -> NaiveDate {
     NaiveDate::parse_from_str(&row.needed_on, "%Y-%m-%d").unwrap_or_default()
 }
 
-/// Read inside the claim's write transaction: a volunteer who already holds MAX_ACTIVE_CLAIMS
+/// `held`, read under the claim's write gate: a volunteer who already holds MAX_ACTIVE_CLAIMS
 /// requests gets a kind message with the list of what they hold instead of another one.
 pub async fn claim_limit(
     ctx: &Ctx,
     tx: &mut Tx,
     person: &Person,
+    held: Vec<i64>,
 ) -> Result<Option<Outgoing>, sqlx::Error> {
-    let held = db::duty::active_claims(tx, person.id).await?;
     let max = ctx.config.max_active_claims as usize;
     if held.len() < max {
         return Ok(None);

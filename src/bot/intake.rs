@@ -501,7 +501,7 @@ async fn submit(
     }
     let row = db::requests::create(&mut tx, ctx.clock.now_ms(), &new).await?;
     store::mark_voice_request(&mut tx, row.id).await?;
-    let fanout = notify::fan_out(ctx, &mut tx, &row, &[person.id]).await?;
+    let fanout = notify::fan_out_new(ctx, &mut tx, &row, &[person.id]).await?;
     let pushed = fanout.now + fanout.held;
     // The leads hear the message itself first: it is all there is to tell its kind of help by.
     if let Some(file_id) = &row.voice_file_id {

@@ -129,12 +129,13 @@ async fn take_under_gate(
     // Looked at again with the write gate held: nobody can commit between this look and the
     // claim, and a press that lost the race since the first look costs no transaction.
     let mut gate = db::write_gate(&ctx.pool).await?;
-    if let Err(key) = claim_check(gate.conn(), person, id).await? {
-        return Ok(Err(key));
-    }
+    let held = match claim_check(gate.conn(), person, id).await? {
+        Ok((_, held)) => held,
+        Err(key) => return Ok(Err(key)),
+    };
     let mut tx = ctx.begin_with(gate).await?;
-    // The claim limit, read in this same write transaction: two quick taps cannot both pass it.
-    if let Some(refusal) = super::duty::claim_limit(ctx, &mut tx, person).await? {
+    // The claim limit, from the look under the gate: two quick taps cannot both pass it.
+    if let Some(refusal) = super::duty::claim_limit(ctx, &mut tx, person, held).await? {
         enqueue(&mut tx, &refusal).await?;
         ctx.doorbell.commit(tx).await?;
         return Ok(Err("duty-limit-popup"));
@@ -148,14 +149,18 @@ async fn take_under_gate(
     Ok(Ok(()))
 }
 
-/// The open request this person may take, or why not (the answer's key).
+/// The open request this person may take, with the requests they hold now; or why not (the
+/// answer's key).
 async fn claim_check(
     conn: &mut sqlx::SqliteConnection,
     person: &Person,
     id: i64,
-) -> Result<Result<RequestRow, &'static str>, sqlx::Error> {
-    let Some(db::requests::ClaimLook { row, volunteer }) =
-        db::requests::claim_look(conn, id, person.id).await?
+) -> Result<Result<(RequestRow, Vec<i64>), &'static str>, sqlx::Error> {
+    let Some(db::requests::ClaimLook {
+        row,
+        volunteer,
+        held,
+    }) = db::requests::claim_look(conn, id, person.id).await?
     else {
         return Ok(Err("request-not-found"));
     };
@@ -171,7 +176,7 @@ async fn claim_check(
     };
     Ok(match (refusal, row.status()) {
         (Some(key), _) => Err(key),
-        (None, Status::Open) => Ok(row),
+        (None, Status::Open) => Ok((row, held.0)),
         (None, Status::Claimed | Status::Done) => Err("claim-taken"),
         (None, _) => Err("claim-gone"),
     })

@@ -64,10 +64,34 @@ pub async fn fan_out(
     row: &RequestRow,
     exclude: &[i64],
 ) -> Result<Fanout, sqlx::Error> {
-    // Offered to everyone now: a weekly repeat's first offer to one volunteer is over, and what
-    // was held for the night is decided again below (one statement, not one per volunteer).
-    db::duty::widened(tx, row.id).await?;
-    db::duty::forget_held(tx, row.id).await?;
+    announce(ctx, tx, row, exclude, false).await
+}
+
+/// `fan_out` of a request created in this same transaction: nothing was offered or announced
+/// before, so nothing of that is looked for.
+pub async fn fan_out_new(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    row: &RequestRow,
+    exclude: &[i64],
+) -> Result<Fanout, sqlx::Error> {
+    announce(ctx, tx, row, exclude, true).await
+}
+
+async fn announce(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    row: &RequestRow,
+    exclude: &[i64],
+    new: bool,
+) -> Result<Fanout, sqlx::Error> {
+    if !new {
+        // Offered to everyone now: a weekly repeat's first offer to one volunteer is over, and
+        // what was held for the night is decided again below (one statement, not one per
+        // volunteer).
+        db::duty::widened(tx, row.id).await?;
+        db::duty::forget_held(tx, row.id).await?;
+    }
     let recipients = db::duty::push_recipients(tx, row.region_id, row.category(), exclude).await?;
     let mut fanout = Fanout::default();
     // Now, or held until quiet hours end (`duty::held_until`), with the pushes queued together
@@ -104,7 +128,11 @@ pub async fn fan_out(
     crate::outbox::enqueue_all(tx, &pushes).await?;
     // The club chats of the region: a post anyone there can take, never with personal data. A post
     // that already exists (the request was taken and is open again) is turned back into an offer.
-    let posted = db::requests::pushes_of(tx, row.id).await?;
+    let posted = if new {
+        vec![]
+    } else {
+        db::requests::pushes_of(tx, row.id).await?
+    };
     for chat_id in db::leads::club_chats(tx, row.region_id).await? {
         let lang = group_lang(tx, chat_id).await?;
         let text = render::push(&ctx.i18n, &ctx.regions, lang, row);

@@ -49,16 +49,14 @@ pub(super) async fn refusal_in(
     person: &Person,
     region: i64,
 ) -> Result<Option<Refusal>, sqlx::Error> {
-    let open = db::requests::unfinished_in(tx, person.id).await?;
+    let (open, paused) = db::requests::intake_look(tx, person.id, region).await?;
     if open >= i64::from(ctx.config.max_open_requests) {
         let text = ctx
             .i18n
             .f(person.lang, "too-many-open", &args![("count", open)]);
         return Ok(Some(Refusal::TooMany(text)));
     }
-    Ok(db::aftercare::pause_message_in(tx, region)
-        .await?
-        .map(|m| Refusal::Paused(super::intake::pause_text(ctx, person.lang, region, &m))))
+    Ok(paused.map(|m| Refusal::Paused(super::intake::pause_text(ctx, person.lang, region, &m))))
 }
 
 pub async fn start(ctx: &Ctx, person: &Person) -> HandlerResult {
@@ -621,7 +619,7 @@ async fn post(
         return Ok(Err(refusal));
     }
     let row = db::requests::create(&mut tx, ctx.clock.now_ms(), &new).await?;
-    let fanout = notify::fan_out(ctx, &mut tx, &row, &[person.id]).await?;
+    let fanout = notify::fan_out_new(ctx, &mut tx, &row, &[person.id]).await?;
     let pushed = fanout.now + fanout.held;
     let region = escape(&render::region(&ctx.regions, person.lang, row.region_id));
     let text = match (fanout.now, fanout.first_release) {

@@ -357,16 +357,6 @@ pub async fn pause_message(
 }
 
 /// `pause_message`, read on the connection of a write transaction (to re-check it there).
-pub async fn pause_message_in(
-    conn: &mut SqliteConnection,
-    region_id: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT message FROM intake_pauses WHERE region_id = ?")
-        .bind(region_id)
-        .fetch_optional(conn)
-        .await
-}
-
 /// The lead's regions whose intake is paused.
 pub async fn paused_among(pool: &SqlitePool, lead: i64) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(

@@ -9,29 +9,18 @@ use teloxide::dispatching::dialogue::Storage;
 use teloxide::types::ChatId;
 
 use super::cache::Touch;
-use super::{Tx, begin_write, now_ms};
+use super::{Tx, begin_write};
 
 pub async fn save<S: Serialize>(tx: &mut Tx, chat_id: i64, state: &S) -> Result<(), sqlx::Error> {
     let json = super::to_json(state)?;
     tx.touch(Touch::Dialogue(chat_id, Some(json.clone())));
-    sqlx::query(
-        "INSERT INTO dialogues (chat_id, state_json, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (chat_id) DO UPDATE SET state_json = excluded.state_json, updated_at = excluded.updated_at",
-    )
-    .bind(chat_id)
-    .bind(json)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?;
+    tx.set_dialogue(chat_id, Some(json));
     Ok(())
 }
 
 pub async fn clear(tx: &mut Tx, chat_id: i64) -> Result<(), sqlx::Error> {
     tx.touch(Touch::Dialogue(chat_id, None));
-    sqlx::query("DELETE FROM dialogues WHERE chat_id = ?")
-        .bind(chat_id)
-        .execute(&mut **tx)
-        .await?;
+    tx.set_dialogue(chat_id, None);
     Ok(())
 }
 
@@ -67,6 +56,7 @@ pub async fn load_in<S: DeserializeOwned>(
     tx: &mut Tx,
     chat_id: i64,
 ) -> Result<Option<S>, sqlx::Error> {
+    tx.flush().await?;
     let json: Option<String> =
         sqlx::query_scalar("SELECT state_json FROM dialogues WHERE chat_id = ?")
             .bind(chat_id)

@@ -201,6 +201,7 @@ pub async fn record_relayed(
 
 /// Chats whose dialogue is a relay about this request.
 pub async fn relaying_chats(tx: &mut Tx, request_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    tx.flush().await?;
     sqlx::query_scalar(
         "SELECT chat_id FROM dialogues WHERE json_extract(state_json, '$.Relay.request_id') = ?
          ORDER BY chat_id",

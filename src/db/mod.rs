@@ -48,6 +48,8 @@ pub struct Tx {
     handled: Option<i64>,
     queued: Vec<outbox::NewRow>,
     events: Vec<NewEvent>,
+    /// Dialogues to set (`Some`: the state as JSON) or clear, the last word for each chat.
+    dialogues: Vec<(i64, Option<String>)>,
 }
 
 /// How a transaction ends.
@@ -79,6 +81,7 @@ impl Tx {
             handled: None,
             queued: Vec::new(),
             events: Vec::new(),
+            dialogues: Vec::new(),
         };
         let begun = match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *tx).await {
             // A transaction left open by a task that ended before it could roll back: end it.
@@ -149,6 +152,12 @@ impl Tx {
         self.events.push(event);
     }
 
+    /// Sets (`Some`: the state as JSON) or clears a chat's dialogue, with the commit.
+    pub fn set_dialogue(&mut self, chat_id: i64, state: Option<String>) {
+        self.dialogues.retain(|(c, _)| *c != chat_id);
+        self.dialogues.push((chat_id, state));
+    }
+
     /// Takes back queued messages that `drop` picks; returns how many.
     pub fn unqueue(&mut self, drop: impl Fn(&outbox::NewRow) -> bool) -> u64 {
         let before = self.queued.len();
@@ -157,9 +166,9 @@ impl Tx {
     }
 
     /// Writes what waits for the commit now, in one statement. Nothing reads these rows back
-    /// while the transaction runs, so a handler's messages, events and update cost one trip to
-    /// SQLite's thread together; a statement that reads or changes the outbox or the events calls
-    /// this first (or `unqueue`).
+    /// while the transaction runs, so a handler's messages, events, dialogues and update cost
+    /// one trip to SQLite's thread together; a statement that reads or changes the outbox, the
+    /// events or the dialogues calls this first (or `unqueue`).
     pub async fn flush(&mut self) -> Result<(), sqlx::Error> {
         self.write_pending(false)
             .await
@@ -169,20 +178,34 @@ impl Tx {
     /// `flush`, and with `commit` the `COMMIT` in the same trip (an error: the transaction is
     /// still open).
     async fn write_pending(&mut self, commit: bool) -> Result<(), Option<sqlx::Error>> {
-        if self.handled.is_none() && self.queued.is_empty() && self.events.is_empty() {
+        if self.handled.is_none()
+            && self.queued.is_empty()
+            && self.events.is_empty()
+            && self.dialogues.is_empty()
+        {
             if commit {
                 sqlx::raw_sql("COMMIT").execute(&mut **self).await?;
             }
             return Ok(());
         }
-        let answer = group::Answer {
+        let mut answers = vec![group::Answer {
             update_id: self.handled.take(),
             chat_id: 0,
             dialogue: group::DialogueWrite::Keep,
             rows: std::mem::take(&mut self.queued),
-        };
+        }];
+        answers.extend(
+            self.dialogues
+                .drain(..)
+                .map(|(chat_id, state)| group::Answer {
+                    update_id: None,
+                    chat_id,
+                    dialogue: state.map_or(group::DialogueWrite::Clear, group::DialogueWrite::Set),
+                    rows: vec![],
+                }),
+        );
         let events = std::mem::take(&mut self.events);
-        group::write_all_with(self, &[], [&answer], &events, commit).await?;
+        group::write_all_with(self, &[], &answers, &events, commit).await?;
         Ok(())
     }
 
@@ -677,6 +700,17 @@ mod tests {
             n, 0,
             "nothing written before the commit or a statement on the outbox"
         );
+        // Dialogues: the last word for each chat, and a read in the transaction sees it.
+        super::dialogues::save(&mut tx, 7, &serde_json::json!({"step": 1}))
+            .await
+            .unwrap();
+        super::dialogues::clear(&mut tx, 8).await.unwrap();
+        super::dialogues::save(&mut tx, 8, &serde_json::json!({"step": 2}))
+            .await
+            .unwrap();
+        super::dialogues::clear(&mut tx, 7).await.unwrap();
+        let eight: Option<serde_json::Value> = super::dialogues::load_in(&mut tx, 8).await.unwrap();
+        assert_eq!(eight, Some(serde_json::json!({"step": 2})));
         // Request 5 was taken in the same transaction: its push queued above goes too.
         let sent = super::requests::close_pushes(&mut tx, 5, false)
             .await
@@ -693,6 +727,12 @@ mod tests {
             count("SELECT COUNT(*) FROM processed_updates WHERE update_id = 42").await,
             1
         );
+        let dialogues: Vec<(i64, String)> =
+            sqlx::query_as("SELECT chat_id, state_json FROM dialogues ORDER BY chat_id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(dialogues, vec![(8, "{\"step\":2}".to_owned())]);
         let events: Vec<(String, i64, i64)> =
             sqlx::query_as("SELECT kind, at, region_id FROM request_events ORDER BY id")
                 .fetch_all(&pool)

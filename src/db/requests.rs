@@ -143,6 +143,8 @@ pub struct ClaimLook {
     /// The person's volunteer status ("approved", "pending", …), "other_region" when they
     /// volunteer elsewhere, None when they are no volunteer.
     pub volunteer: Option<String>,
+    /// The requests the person holds now, soonest first (a JSON array of ids).
+    pub held: sqlx::types::Json<Vec<i64>>,
 }
 
 pub async fn claim_look(
@@ -156,7 +158,9 @@ pub async fn claim_look(
         ", (SELECT CASE WHEN EXISTS (SELECT 1 FROM volunteer_regions vr
                                      WHERE vr.user_id = v.user_id AND vr.region_id = h.region_id)
                         THEN v.status ELSE 'other_region' END
-            FROM volunteers v WHERE v.user_id = ?2) AS volunteer
+            FROM volunteers v WHERE v.user_id = ?2) AS volunteer,
+           (SELECT json_group_array(id) FROM (SELECT id FROM help_requests
+                WHERE claimed_by = ?2 AND status = 'claimed' ORDER BY needed_on, id)) AS held
          FROM help_requests h WHERE h.id = ?1"
     ))
     .bind(id)
@@ -596,14 +600,22 @@ pub async fn unfinished_of(pool: &SqlitePool, requester: i64) -> Result<i64, sql
 }
 
 /// `unfinished_of`, read on the connection of a write transaction (to re-check the limit there).
-pub async fn unfinished_in(
+/// What may stop a new request in a region: the requester's unfinished requests and the
+/// region's intake pause message, in one statement.
+pub async fn intake_look(
     conn: &mut sqlx::SqliteConnection,
     requester: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM help_requests WHERE requester_id = ? AND status IN ('open', 'claimed', 'done')")
-        .bind(requester)
-        .fetch_one(conn)
-        .await
+    region_id: i64,
+) -> Result<(i64, Option<String>), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM help_requests
+                 WHERE requester_id = ?1 AND status IN ('open', 'claimed', 'done')),
+                (SELECT message FROM intake_pauses WHERE region_id = ?2)",
+    )
+    .bind(requester)
+    .bind(region_id)
+    .fetch_one(conn)
+    .await
 }
 
 /// The taken requests of a requester (at most two: enough to tell "exactly one").
