@@ -43,8 +43,8 @@ pub struct Tx {
     open: bool,
     cache: Arc<Cache>,
     touched: Vec<Touch>,
-    /// What waits to be written with the commit (see `flush`): the update acted on and the
-    /// messages queued.
+    /// What waits to be written with the commit (see `flush`): the update acted on, the messages
+    /// queued, the events recorded and the dialogues changed.
     handled: Option<i64>,
     queued: Vec<outbox::NewRow>,
     events: Vec<NewEvent>,
