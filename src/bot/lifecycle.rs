@@ -97,9 +97,14 @@ pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Ha
     if let Err(key) = first_look {
         return answer_key(ctx, person, q, key).await;
     }
-    // Presses on this request take turns before the write gate: the ones that lost the race
-    // learn it from a read, without holding up every other writer.
-    let turn = ctx.claim_turns.take(id).await;
+    // Presses on this request take turns before the write gate: the ones that lost the race learn
+    // it from the press before them, or from a read, without holding up every other writer.
+    let mut turn = ctx.claim_turns.take(id).await;
+    if turn.done_before() {
+        // The press before this one took it.
+        drop(turn);
+        return answer_key(ctx, person, q, "claim-taken").await;
+    }
     if turn.waited
         && let Err(key) = claim_check(&mut *ctx.pool.acquire().await?, person, id).await?
     {
@@ -110,10 +115,12 @@ pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> Ha
         let (ctx, person) = (ctx.clone(), person.clone());
         db::on_writer_thread(async move { take_under_gate(&ctx, &person, id).await }).await?
     };
-    drop(turn);
     if let Err(key) = outcome {
+        drop(turn);
         return answer_key(ctx, person, q, key).await;
     }
+    turn.done();
+    drop(turn);
     tracing::info!(request = id, volunteer = person.id, "request claimed");
     ctx.answer_callback(q, Some(ctx.t(person.lang, "claim-ok")), false)
         .await;

@@ -69,21 +69,36 @@ impl InputLimiter {
 
 /// One turn at a time per key (a request): when ten volunteers press «Take» on one request at
 /// once, the first goes to the write gate and the others wait here, not in the gate's queue where
-/// every writer of the bot waits. When their turn comes the request is most often taken, which a
-/// read shows without the gate. Only this process's presses queue here; the write transaction
-/// still checks the request itself.
+/// every writer of the bot waits. When their turn comes the request is most often taken: the turn
+/// before says so (`done`), or a read shows it, without the gate. Only this process's presses
+/// queue here; the write transaction still checks the request itself.
 #[derive(Debug, Default)]
 pub struct Turns {
-    keys: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    keys: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<bool>>>>,
 }
 
 /// A turn, held until dropped.
 pub struct Turn<'a> {
     turns: &'a Turns,
     key: i64,
-    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+    guard: Option<tokio::sync::OwnedMutexGuard<bool>>,
     /// Whether someone else had the turn first: what they did may have changed the answer.
     pub waited: bool,
+}
+
+impl Turn<'_> {
+    /// Whether a turn before this one, while this one waited, marked the key done (`done`).
+    pub fn done_before(&self) -> bool {
+        self.guard.as_deref().copied().unwrap_or(false)
+    }
+
+    /// Marks the key done for those waiting for it (a Take that took the request): they need
+    /// not look again.
+    pub fn done(&mut self) {
+        if let Some(g) = self.guard.as_deref_mut() {
+            *g = true;
+        }
+    }
 }
 
 impl Turns {
@@ -101,7 +116,7 @@ impl Turns {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<tokio::sync::Mutex<()>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<tokio::sync::Mutex<bool>>>> {
         self.keys.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -138,8 +153,9 @@ mod tests {
     #[tokio::test]
     async fn one_turn_at_a_time_per_key() {
         let turns = Arc::new(Turns::default());
-        let first = turns.take(1).await;
+        let mut first = turns.take(1).await;
         assert!(!first.waited);
+        assert!(!first.done_before());
         let other = turns.take(2).await;
         assert!(!other.waited);
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
@@ -148,7 +164,7 @@ mod tests {
             let (turns, tx) = (turns.clone(), tx.clone());
             waiting.push(tokio::spawn(async move {
                 let t = turns.take(1).await;
-                tx.send((n, t.waited)).unwrap();
+                tx.send((n, t.waited, t.done_before())).unwrap();
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }));
             tokio::task::yield_now().await;
@@ -158,15 +174,21 @@ mod tests {
             rx.try_recv().is_err(),
             "nobody gets a turn while the first holds it"
         );
+        first.done();
         drop(first);
         for w in waiting {
             w.await.unwrap();
         }
         let order: Vec<_> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
-        assert_eq!(order, vec![(0, true), (1, true), (2, true)]);
+        assert_eq!(
+            order,
+            vec![(0, true, true), (1, true, true), (2, true, true)]
+        );
         assert_eq!(turns.len(), 1, "key 2 is still held");
         drop(other);
         assert!(turns.is_empty());
+        // A key forgotten starts afresh.
+        assert!(!turns.take(1).await.done_before());
     }
 
     #[test]
