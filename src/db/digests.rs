@@ -52,8 +52,9 @@ const WAITING_COUNT: &str = "
     SELECT COUNT(*) FROM help_requests
     WHERE region_id = ?1 AND status = 'open' AND created_at < ?4";
 
-/// SEARCH help_requests USING INDEX help_requests_claimed (status=? AND claimed_at<?): requests
-/// held that long are few in any region.
+/// SEARCH r USING INDEX help_requests_claimed_by_region (status=? AND region_id=? AND
+/// claimed_at<?), a partial index (migrations/0017): only the region's held requests, in the
+/// list's order; rows are read for the listed ones only.
 const HELD_LIST: &str = "
     SELECT r.id, r.category, r.settlement, r.claimed_at AS since,
         COALESCE(v.display_name, u.first_name) AS volunteer
@@ -63,7 +64,7 @@ const HELD_LIST: &str = "
     WHERE r.region_id = ?1 AND r.status = 'claimed' AND r.claimed_at < ?5
     ORDER BY r.claimed_at, r.id LIMIT ?6";
 
-/// As HELD_LIST.
+/// As HELD_LIST, from the index alone (COVERING).
 const HELD_COUNT: &str = "
     SELECT COUNT(*) FROM help_requests
     WHERE region_id = ?1 AND status = 'claimed' AND claimed_at < ?5";
@@ -682,6 +683,12 @@ mod tests {
                     .all(|d| d.starts_with(by_region) || **d == by_request),
                 "{name}: {steps:#?}"
             );
+            // The held requests: one range of the region's, not every held request of the club.
+            if name.starts_with("HELD") {
+                let held =
+                    "help_requests_claimed_by_region (status=? AND region_id=? AND claimed_at<?)";
+                assert!(steps.iter().any(|d| d.contains(held)), "{name}: {steps:#?}");
+            }
         }
     }
 }
