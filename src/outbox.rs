@@ -179,7 +179,7 @@ impl Outgoing {
 
 /// Queues messages inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, out: &Outgoing) -> Result<(), sqlx::Error> {
-    db::outbox::insert(tx, new_row(out)?);
+    tx.queue([new_row(out)?]);
     Ok(())
 }
 

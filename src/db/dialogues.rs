@@ -8,18 +8,14 @@ use sqlx::SqlitePool;
 use teloxide::dispatching::dialogue::Storage;
 use teloxide::types::ChatId;
 
-use super::cache::Touch;
 use super::{Tx, begin_write};
 
 pub async fn save<S: Serialize>(tx: &mut Tx, chat_id: i64, state: &S) -> Result<(), sqlx::Error> {
-    let json = super::to_json(state)?;
-    tx.touch(Touch::Dialogue(chat_id, Some(json.clone())));
-    tx.set_dialogue(chat_id, Some(json));
+    tx.set_dialogue(chat_id, Some(super::to_json(state)?));
     Ok(())
 }
 
 pub async fn clear(tx: &mut Tx, chat_id: i64) -> Result<(), sqlx::Error> {
-    tx.touch(Touch::Dialogue(chat_id, None));
     tx.set_dialogue(chat_id, None);
     Ok(())
 }

@@ -83,8 +83,7 @@ pub async fn write(pool: &SqlitePool, answer: Answer) -> Result<(), sqlx::Error>
             r = &mut result => return r.unwrap_or(Err(sqlx::Error::PoolClosed)),
             writer = file.hold() => {
                 let (writer, file) = (writer?, file.clone());
-                super::on_writer_thread(async move { super::release(flush(&file, writer).await) })
-                    .await;
+                super::on_writer_thread(async move { drop(flush(&file, writer).await) }).await;
                 // Ours was in that batch or an earlier one; if it is still queued (a batch
                 // stops before a second write to the same chat), wait for the gate again.
                 if let Ok(r) = result.try_recv() {
@@ -141,7 +140,7 @@ async fn commit<'a>(
         Ok(tx) => tx,
         Err((e, writer)) => return (writer, Err(e)),
     };
-    match write_all_with(&mut tx, people, batch, &[], true).await {
+    match write_all(&mut tx, people, batch, &[], true).await {
         Ok(()) => tx.end(super::End::Committed).await,
         Err(e) => (tx.end(super::End::Rollback).await.0, Err(e)),
     }
@@ -185,7 +184,7 @@ fn take_batch(q: &Queue) -> Vec<Queued> {
 /// The people's, the answers' and a transaction's events' writes in six statements sent as one,
 /// and with `commit` the `COMMIT` too: one trip to SQLite's thread (an error: the transaction is
 /// still open).
-pub(super) async fn write_all_with<'a>(
+pub(super) async fn write_all<'a>(
     tx: &mut Tx,
     people: &[UserRow],
     batch: impl IntoIterator<Item = &'a Answer>,

@@ -24,10 +24,10 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, SqlitePool};
 
 use cache::{Cache, Touch};
 
@@ -102,21 +102,17 @@ impl Tx {
 
     /// Commits, then brings the in-memory cache up to what was written.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        let (writer, r) = self.end(End::Commit).await;
-        release(writer);
-        r
+        self.end(End::Commit).await.1
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        let (writer, r) = self.end(End::Rollback).await;
-        release(writer);
-        r
+        self.end(End::Rollback).await.1
     }
 
     /// Ends the transaction (a failed commit rolls back) and hands the gate back.
     async fn end(mut self, end: End) -> (Writer, Result<(), sqlx::Error>) {
         let r = match end {
-            End::Commit => self.write_pending(true).await,
+            End::Commit => self.write_pending(true).await.map_err(Some),
             End::Committed => Ok(()),
             End::Rollback => Err(None),
         };
@@ -158,11 +154,9 @@ impl Tx {
         self.dialogues.push((chat_id, state));
     }
 
-    /// Takes back queued messages that `drop` picks; returns how many.
-    pub fn unqueue(&mut self, drop: impl Fn(&outbox::NewRow) -> bool) -> u64 {
-        let before = self.queued.len();
+    /// Takes back the queued messages that `drop` picks.
+    pub fn unqueue(&mut self, drop: impl Fn(&outbox::NewRow) -> bool) {
         self.queued.retain(|r| !drop(r));
-        (before - self.queued.len()) as u64
     }
 
     /// Writes what waits for the commit now, in one statement. Nothing reads these rows back
@@ -170,14 +164,12 @@ impl Tx {
     /// one trip to SQLite's thread together; a statement that reads or changes the outbox, the
     /// events or the dialogues calls this first (or `unqueue`).
     pub async fn flush(&mut self) -> Result<(), sqlx::Error> {
-        self.write_pending(false)
-            .await
-            .map_err(|e| e.expect("an error"))
+        self.write_pending(false).await
     }
 
     /// `flush`, and with `commit` the `COMMIT` in the same trip (an error: the transaction is
     /// still open).
-    async fn write_pending(&mut self, commit: bool) -> Result<(), Option<sqlx::Error>> {
+    async fn write_pending(&mut self, commit: bool) -> Result<(), sqlx::Error> {
         if self.handled.is_none()
             && self.queued.is_empty()
             && self.events.is_empty()
@@ -205,8 +197,7 @@ impl Tx {
                 }),
         );
         let events = std::mem::take(&mut self.events);
-        group::write_all_with(self, &[], &answers, &events, commit).await?;
-        Ok(())
+        group::write_all(self, &[], &answers, &events, commit).await
     }
 
     /// Notes a change to a cached row, applied to the cache once the transaction commits.
@@ -245,16 +236,15 @@ impl Drop for Tx {
             return;
         };
         if !self.open {
-            return release(writer);
+            return;
         }
         // Dropped inside its transaction (an error on the way): the gate goes to the next writer
         // only once this one has rolled back. Without a runtime, the next `begin` rolls it back.
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
             rt.spawn(async move {
                 if let Some(conn) = writer.as_mut() {
-                    let _ = sqlx::raw_sql("ROLLBACK").execute(&mut **conn).await;
+                    let _ = sqlx::raw_sql("ROLLBACK").execute(conn).await;
                 }
-                release(writer);
             });
         }
     }
@@ -265,7 +255,7 @@ impl std::ops::Deref for Tx {
     fn deref(&self) -> &SqliteConnection {
         self.writer
             .as_ref()
-            .and_then(|w| w.as_deref())
+            .and_then(|w| w.as_ref())
             .expect("a transaction holds the writer")
     }
 }
@@ -274,45 +264,13 @@ impl std::ops::DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
         self.writer
             .as_mut()
-            .and_then(|w| w.as_deref_mut())
+            .and_then(|w| w.as_mut())
             .expect("a transaction holds the writer")
     }
 }
 
-/// The writer's connection: its own, or for an in-memory database (tests), the pool's only one.
-enum Conn {
-    Own(SqliteConnection),
-    Pooled(sqlx::pool::PoolConnection<Sqlite>),
-}
-
-impl std::ops::Deref for Conn {
-    type Target = SqliteConnection;
-    fn deref(&self) -> &SqliteConnection {
-        match self {
-            Conn::Own(c) => c,
-            Conn::Pooled(c) => c,
-        }
-    }
-}
-
-impl std::ops::DerefMut for Conn {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
-        match self {
-            Conn::Own(c) => c,
-            Conn::Pooled(c) => c,
-        }
-    }
-}
-
-/// The write gate, held, with the writer's connection in it.
-type Writer = tokio::sync::OwnedMutexGuard<Option<Conn>>;
-
-/// Gives the gate to the next writer; a connection borrowed from the pool goes back to it.
-fn release(mut writer: Writer) {
-    if matches!(*writer, Some(Conn::Pooled(_))) {
-        *writer = None;
-    }
-}
+/// The write gate, held, with the writer's connection in it (`None` until first opened).
+type Writer = tokio::sync::OwnedMutexGuard<Option<SqliteConnection>>;
 
 /// What the bot keeps per database file: its write gate and its cache.
 ///
@@ -326,8 +284,8 @@ fn release(mut writer: Writer) {
 /// the pool to take back the previous writer's connection, while every other writer waits.
 #[derive(Clone)]
 struct FileState {
-    gate: Arc<tokio::sync::Mutex<Option<Conn>>>,
-    pool: SqlitePool,
+    gate: Arc<tokio::sync::Mutex<Option<SqliteConnection>>>,
+    options: Arc<SqliteConnectOptions>,
     cache: Arc<Cache>,
     group: Arc<group::Queue>,
 }
@@ -341,7 +299,7 @@ fn file_state(pool: &SqlitePool) -> FileState {
         .entry(file)
         .or_insert_with(|| FileState {
             gate: Arc::default(),
-            pool: pool.clone(),
+            options: pool.connect_options(),
             cache: Arc::default(),
             group: Arc::default(),
         })
@@ -349,18 +307,20 @@ fn file_state(pool: &SqlitePool) -> FileState {
 }
 
 impl FileState {
-    /// Waits for the gate; opens the writer's connection if it is not open yet.
+    /// Waits for the gate; opens the writer's connection if it is not open yet. An in-memory
+    /// database has no second connection to it: it takes no writes through the gate (the tests'
+    /// in-memory databases only read).
     async fn hold(&self) -> Result<Writer, sqlx::Error> {
         let mut writer = self.gate.clone().lock_owned().await;
         if writer.is_none() {
-            let options = self.pool.connect_options();
-            let file = options.get_filename().as_os_str();
-            *writer = Some(if file.is_empty() || file == ":memory:" {
-                Conn::Pooled(self.pool.acquire().await?)
-            } else {
-                use sqlx::ConnectOptions;
-                Conn::Own(options.connect().await?)
-            });
+            let file = self.options.get_filename().as_os_str();
+            if file.is_empty() || file == ":memory:" {
+                return Err(sqlx::Error::Configuration(
+                    "an in-memory database has no writer's connection: use a file".into(),
+                ));
+            }
+            use sqlx::ConnectOptions;
+            *writer = Some(self.options.connect().await?);
         }
         Ok(writer)
     }
@@ -374,7 +334,7 @@ pub async fn close(pool: &SqlitePool) {
         .unwrap_or_else(|e| e.into_inner())
         .remove(&file);
     if let Some(state) = state
-        && let Some(Conn::Own(conn)) = state.gate.lock().await.take()
+        && let Some(conn) = state.gate.lock().await.take()
     {
         use sqlx::Connection;
         let _ = conn.close().await;
@@ -452,17 +412,12 @@ pub async fn write_gate(pool: &SqlitePool) -> Result<WriteGate, sqlx::Error> {
 
 impl WriteGate {
     pub async fn begin(self) -> Result<Tx, sqlx::Error> {
-        Tx::begin(&self.file, self.writer).await.map_err(|(e, w)| {
-            release(w);
-            e
-        })
+        Tx::begin(&self.file, self.writer).await.map_err(|(e, _)| e)
     }
 
     /// The writer's connection, for a look under the gate before `begin`.
     pub fn conn(&mut self) -> &mut SqliteConnection {
-        self.writer
-            .as_deref_mut()
-            .expect("the gate holds the writer")
+        self.writer.as_mut().expect("the gate holds the writer")
     }
 }
 

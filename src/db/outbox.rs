@@ -15,11 +15,6 @@ pub struct OutboxRow {
     pub attempts: i64,
 }
 
-/// Queues a message: written with the transaction's commit (see `Tx::flush`).
-pub fn insert(tx: &mut Tx, row: NewRow) {
-    tx.queue([row]);
-}
-
 /// A message to queue, its payload already serialized.
 #[derive(serde::Serialize)]
 pub struct NewRow {
