@@ -41,3 +41,4 @@ digest-chart-closed = Closed
 digest-chart-cancelled = Cancelled
 digest-chart-still-open = New, still open
 digest-chart-caption = 📊 Requests per day from { $from } to { $to }: new, closed, cancelled, and how many of each day's new ones are still open.
+digest-chart-button = 📊 Requests per day, last four weeks

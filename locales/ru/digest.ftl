@@ -43,3 +43,4 @@ digest-chart-closed = Закрыты
 digest-chart-cancelled = Отменены
 digest-chart-still-open = Новые, ещё открыты
 digest-chart-caption = 📊 Заявки по дням с { $from } по { $to }: новые, закрытые, отменённые и сколько из новых за каждый день ещё открыты.
+digest-chart-button = 📊 Заявки по дням за четыре недели

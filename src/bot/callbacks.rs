@@ -84,6 +84,8 @@ pub enum Cb {
     CloseAs(i64, CloseReason),
     RequestsPage(u32),
     ExportRegion(i64),
+    /// The chart of a region's last four weeks, from the button under a digest.
+    DigestChart(i64),
     Export {
         region: i64,
         range: u8,
@@ -240,6 +242,7 @@ impl Cb {
             Cb::CloseAs(id, reason) => format!("cl:{id}:{}", reason as u8),
             Cb::RequestsPage(p) => format!("rp:{p}"),
             Cb::ExportRegion(r) => format!("xr:{r}"),
+            Cb::DigestChart(r) => format!("dg:{r}"),
             Cb::Export { region, range } => format!("xe:{region}:{range}"),
             Cb::DeleteMe => "dm:y".to_owned(),
             Cb::DeleteKeep => "dm:n".to_owned(),
@@ -326,6 +329,7 @@ impl Cb {
             }
             "rp" => Cb::RequestsPage(rest.parse().ok().filter(|p| *p < 10_000)?),
             "xr" => Cb::ExportRegion(id()?),
+            "dg" => Cb::DigestChart(id()?),
             "dm" => match rest {
                 "y" => Cb::DeleteMe,
                 "n" => Cb::DeleteKeep,
@@ -420,6 +424,7 @@ mod tests {
             Cb::CloseAs(big, CloseReason::Spam),
             Cb::RequestsPage(9_999),
             Cb::ExportRegion(95),
+            Cb::DigestChart(95),
             Cb::Export {
                 region: 95,
                 range: 9,

@@ -232,7 +232,7 @@ pub fn csv_file(
 }
 
 /// The region, if this person leads it; otherwise the button is answered with a kind refusal.
-async fn led_region<'a>(
+pub(crate) async fn led_region<'a>(
     ctx: &'a Ctx,
     person: &Person,
     q: &CallbackQuery,

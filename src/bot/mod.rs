@@ -396,6 +396,7 @@ async fn callbacks_route(
         Cb::CloseAs(id, reason) => lead::close_as(ctx, person, q, id, reason).await,
         Cb::RequestsPage(page) => lead::requests_page(ctx, person, q, page).await,
         Cb::ExportRegion(region) => export::choose_range(ctx, person, q, region).await,
+        Cb::DigestChart(region) => crate::jobs::digest::send_chart(ctx, person, q, region).await,
         Cb::Export { region, range } => export::send(ctx, person, q, region, range).await,
         Cb::DeleteMe => privacy::erase(ctx, person, q).await,
         Cb::DeleteKeep => privacy::keep(ctx, person, q).await,

@@ -1,6 +1,7 @@
 //! The club leads' daily digest: every lead gets, for each of their regions, a summary of the
 //! last 24 hours at `config.digest_time` in that region's own time zone; on Mondays with a chart
 //! of the last four weeks. `/digest` sends the same summary at once, for the 24 hours up to now.
+//! Under every digest, a button sends the chart of the four weeks before today.
 //!
 //! Everything is counted from `request_events` and the requests' current state. A digest is sent
 //! at most once per lead, region and period (the local date of its due time), also across
@@ -12,10 +13,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
+use sqlx::SqliteConnection;
+use teloxide::types::{CallbackQuery, ReplyMarkup};
 use teloxide::utils::html::escape;
 use tokio::sync::watch;
 
 use crate::args;
+use crate::bot::callbacks::Cb;
+use crate::bot::keyboards::inline;
 use crate::bot::{Ctx, Next, Person, render};
 use crate::db::digests::{self, ChartEvent};
 use crate::db::{self, leads::LeadRow};
@@ -34,7 +39,7 @@ const RETRY: Duration = Duration::from_secs(30);
 const LIST_CAP: usize = 15;
 /// Telegram's limit for a message's text.
 const MAX_TEXT: usize = 4096;
-/// Days in the Monday chart.
+/// Days in the chart.
 const CHART_DAYS: u32 = 28;
 /// An open request waiting longer than this is listed.
 const WAITING_MS: i64 = 24 * 3600 * 1000;
@@ -144,7 +149,8 @@ async fn send_one(
 }
 
 /// /digest: the digest of each of the lead's regions, for the 24 hours up to now (not recorded:
-/// the morning digest still comes).
+/// the morning digest still comes). The text only, at once: the chart comes on the button under
+/// it (`send_chart`), so an answer never waits for a picture to be drawn, whatever the weekday.
 pub async fn send_now(ctx: &Ctx, person: &Person) -> HandlerResult {
     let regions = db::leads::regions_of(&ctx.pool, person.id).await?;
     if regions.is_empty() {
@@ -164,15 +170,13 @@ pub async fn send_now(ctx: &Ctx, person: &Person) -> HandlerResult {
         let Some(region) = ctx.regions.get(id) else {
             continue;
         };
-        let today = region.today(now);
-        let chart_until = (today.weekday() == Weekday::Mon).then_some(today);
         outs.extend(
             build(
                 ctx,
                 person.lang,
                 region,
                 span,
-                chart_until,
+                None,
                 person.id,
                 Priority::Reply,
             )
@@ -180,6 +184,39 @@ pub async fn send_now(ctx: &Ctx, person: &Person) -> HandlerResult {
         );
     }
     ctx.respond(person.id, Next::Keep, outs).await
+}
+
+/// The chart button under a digest: the four whole weeks before the region's today, to the lead
+/// who pressed it, if they still lead that region.
+pub async fn send_chart(
+    ctx: &Ctx,
+    person: &Person,
+    q: &CallbackQuery,
+    region: i64,
+) -> HandlerResult {
+    let Some(region) = crate::bot::export::led_region(ctx, person, q, region).await? else {
+        return Ok(());
+    };
+    // Answered first: drawing takes a moment, and the button must not spin meanwhile.
+    ctx.answer_callback(q, None, false).await;
+    let until = region.today(ctx.clock.now());
+    let mut conn = ctx.pool.acquire().await?;
+    let chart = chart(
+        ctx,
+        &mut conn,
+        person.lang,
+        region,
+        until,
+        person.id,
+        Priority::Reply,
+    )
+    .await?;
+    drop(conn);
+    let out = match chart {
+        Some(out) => out,
+        None => ctx.reply(person, ctx.t(person.lang, "error-generic"), None),
+    };
+    ctx.respond(person.id, Next::Keep, vec![out]).await
 }
 
 /// The period a digest covers, and the moment its "right now" parts are measured at (ms, UTC).
@@ -193,8 +230,8 @@ struct Span {
 /// Everything one digest shows, read in one statement (`digests::read`).
 type DigestData = digests::Digest;
 
-/// The digest's messages: the text, and on `chart_until` (a Monday) the chart of the four weeks
-/// before that date.
+/// The digest's messages: the text, with the chart button under it, and on `chart_until` (a
+/// Monday's morning digest) the chart of the four weeks before that date.
 async fn build(
     ctx: &Ctx,
     lang: Lang,
@@ -214,34 +251,52 @@ async fn build(
         cap: LIST_CAP as i64,
     };
     let data = digests::read(&mut conn, &query).await?;
-    let chart_data = match chart_until {
-        Some(until) => {
-            let first = until - chrono::Days::new(u64::from(CHART_DAYS));
-            let from = local_instant(&region.tz, first, NaiveTime::MIN).timestamp_millis();
-            let to = local_instant(&region.tz, until, NaiveTime::MIN).timestamp_millis();
-            let events = digests::chart_events(&mut conn, region.id, from, to).await?;
-            Some((first, events))
-        }
-        None => None,
-    };
-    drop(conn);
-
     let text = render_text(&ctx.i18n, lang, region, span, &data);
-    let mut outs = vec![Outgoing::text(chat_id, priority, text, None)];
-    if let Some((first, events)) = chart_data {
-        let days = day_series(&region.tz, first, CHART_DAYS, &events);
-        let last = first + chrono::Days::new(u64::from(CHART_DAYS - 1));
-        let caption = ctx.i18n.f(
-            lang,
-            "digest-chart-caption",
-            &args![
-                ("from", first.format("%d.%m").to_string()),
-                ("to", last.format("%d.%m").to_string()),
-            ],
-        );
-        let labels = chart_labels(&ctx.i18n, lang, region);
+    let button = inline(vec![vec![(
+        ctx.t(lang, "digest-chart-button"),
+        Cb::DigestChart(region.id),
+    )]]);
+    let mut outs = vec![Outgoing::text(
+        chat_id,
+        priority,
+        text,
+        Some(ReplyMarkup::InlineKeyboard(button)),
+    )];
+    if let Some(until) = chart_until {
+        outs.extend(chart(ctx, &mut conn, lang, region, until, chat_id, priority).await?);
+    }
+    Ok(outs)
+}
+
+/// The chart of the `CHART_DAYS` local days before `until`, as a photo; None if it could not be
+/// drawn (logged).
+async fn chart(
+    ctx: &Ctx,
+    conn: &mut SqliteConnection,
+    lang: Lang,
+    region: &Region,
+    until: NaiveDate,
+    chat_id: i64,
+    priority: Priority,
+) -> Result<Option<Outgoing>, sqlx::Error> {
+    let first = until - chrono::Days::new(u64::from(CHART_DAYS));
+    let from = local_instant(&region.tz, first, NaiveTime::MIN).timestamp_millis();
+    let to = local_instant(&region.tz, until, NaiveTime::MIN).timestamp_millis();
+    let events = digests::chart_events(conn, region.id, from, to).await?;
+    let days = day_series(&region.tz, first, CHART_DAYS, &events);
+    let last = first + chrono::Days::new(u64::from(CHART_DAYS - 1));
+    let caption = ctx.i18n.f(
+        lang,
+        "digest-chart-caption",
+        &args![
+            ("from", first.format("%d.%m").to_string()),
+            ("to", last.format("%d.%m").to_string()),
+        ],
+    );
+    let labels = chart_labels(&ctx.i18n, lang, region);
+    Ok(
         match tokio::task::spawn_blocking(move || chart::render(&days, &labels)).await {
-            Ok(Ok(png)) => outs.push(Outgoing {
+            Ok(Ok(png)) => Some(Outgoing {
                 chat_id,
                 priority,
                 payload: Payload::Photo {
@@ -249,11 +304,16 @@ async fn build(
                     caption: Some(caption),
                 },
             }),
-            Ok(Err(e)) => tracing::error!(error = %e, region = region.id, "digest: no chart"),
-            Err(e) => tracing::error!(error = %e, region = region.id, "digest: chart task failed"),
-        }
-    }
-    Ok(outs)
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, region = region.id, "digest: no chart");
+                None
+            }
+            Err(e) => {
+                tracing::error!(error = %e, region = region.id, "digest: chart task failed");
+                None
+            }
+        },
+    )
 }
 
 fn chart_labels(i18n: &I18n, lang: Lang, region: &Region) -> ChartLabels {

@@ -525,11 +525,9 @@ fn uploaded_photo(params: &Value) -> (String, u64, Vec<u8>) {
     )
 }
 
-#[tokio::test]
-async fn the_monday_digest_carries_a_chart_of_four_weeks() {
-    let app = TestApp::spawn_at(at("2026-03-08T12:00:00Z"), |_| {}).await;
-    // Sunday 08.03.2026, 14:00 in Kaliningrad.
-    let olga = appoint(&app, 801, "Olga", "ru", KALININGRAD).await;
+/// Three requests of Kaliningrad in the four weeks before Monday 09.03.2026: one closed, one
+/// cancelled, one still open.
+async fn seed_four_weeks(app: &TestApp) {
     for (day, status) in [
         ("2026-02-09T10:00:00Z", "closed"),
         ("2026-02-20T10:00:00Z", "cancelled"),
@@ -551,6 +549,14 @@ async fn the_monday_digest_carries_a_chart_of_four_weeks() {
             seed_event(&app.db, id, None, status, ms(day) + 3_600_000).await;
         }
     }
+}
+
+#[tokio::test]
+async fn the_monday_digest_carries_a_chart_of_four_weeks() {
+    let app = TestApp::spawn_at(at("2026-03-08T12:00:00Z"), |_| {}).await;
+    // Sunday 08.03.2026, 14:00 in Kaliningrad.
+    let olga = appoint(&app, 801, "Olga", "ru", KALININGRAD).await;
+    seed_four_weeks(&app).await;
 
     // Monday 09.03, 09:00:30 in Kaliningrad.
     app.clock.set(at("2026-03-09T07:00:30Z"));
@@ -660,6 +666,98 @@ async fn slash_digest_answers_a_lead_at_once_in_their_language_and_others_get_th
 
     // On demand is not the morning digest: nothing recorded.
     assert!(runs(&app.db).await.is_empty());
+    app.stop().await;
+}
+
+/// The photo calls to one chat so far.
+fn photos_to(app: &TestApp, chat: i64) -> Vec<crate::support::Call> {
+    app.fake
+        .calls_of("sendphoto")
+        .into_iter()
+        .filter(|c| c.chat_id() == Some(chat))
+        .collect()
+}
+
+#[tokio::test]
+async fn slash_digest_is_text_at_once_any_day_and_its_button_draws_four_weeks_for_leads_only() {
+    // Monday 09.03.2026, 10:00 in Kaliningrad: on demand, still the text alone.
+    let app = TestApp::spawn_at(at("2026-03-09T08:00:00Z"), |_| {}).await;
+    let lena = appoint(&app, 801, "Lena", "en", KALININGRAD).await;
+    let ivan = appoint(&app, 802, "Иван", "ru", KAMCHATKA).await;
+    seed_four_weeks(&app).await;
+
+    lena.send_text("/digest").await;
+    let digest = lena.expect_text("Daily summary").await;
+    let data = digest
+        .button_data("Requests per day, last four weeks")
+        .unwrap_or_else(|| panic!("no chart button: {}", digest.describe()));
+    assert_eq!(data, format!("dg:{KALININGRAD}"));
+    tokio::time::sleep(QUIET).await;
+    assert!(photos_to(&app, lena.id).is_empty(), "no picture unasked");
+
+    // The button: the answer at once, then the chart of the four weeks before today.
+    let press = lena.press(&digest, &data).await;
+    let answer = lena
+        .callback_answer(&press)
+        .await
+        .expect("the press is answered");
+    assert!(answer.params.get("text").is_none(), "{:?}", answer.params);
+    let photo = loop {
+        let m = lena.next_message().await;
+        if m.method == "sendphoto" {
+            break m;
+        }
+    };
+    assert!(
+        photo.text.contains("Requests per day from 09.02 to 08.03"),
+        "{}",
+        photo.text
+    );
+    let calls = photos_to(&app, lena.id);
+    assert_eq!(calls.len(), 1);
+    let (_, _, bytes) = uploaded_photo(&calls[0].params);
+    let reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .expect("a valid PNG");
+    assert_eq!((reader.info().width, reader.info().height), (900, 500));
+    // It went through the outbox, to her chat only, and is recorded as sent.
+    let rows: Vec<(i64, bool)> = eventually("the photo recorded as sent", || async {
+        let rows: Vec<(i64, bool)> = sqlx::query_as(
+            "SELECT chat_id, sent_at IS NOT NULL FROM outbox WHERE kind = 'photo' ORDER BY id",
+        )
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+        rows.iter().all(|(_, sent)| *sent).then_some(rows)
+    })
+    .await;
+    assert_eq!(rows, vec![(lena.id, true)]);
+
+    // A lead of another region, a stranger and a broken button: a kind word, no picture.
+    let forged = format!("dg:{KALININGRAD}");
+    let press = ivan.press(&digest, &forged).await;
+    assert!(
+        ivan.answer_text(&press)
+            .await
+            .contains("Вы не координатор этого региона")
+    );
+    let stranger = app.user(900, "Sasha", "en");
+    let press = stranger.press(&digest, &forged).await;
+    assert!(
+        stranger
+            .answer_text(&press)
+            .await
+            .contains("This is for club leads")
+    );
+    let press = lena.press(&digest, "dg:abc").await;
+    assert!(!lena.answer_text(&press).await.is_empty());
+    tokio::time::sleep(QUIET).await;
+    assert_eq!(app.fake.calls_of("sendphoto").len(), 1);
+    let photos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'photo'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(photos, 1);
     app.stop().await;
 }
 
