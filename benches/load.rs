@@ -548,11 +548,7 @@ struct Tracker {
 
 impl Tracker {
     fn ingest(&mut self, fake: &FakeTelegram) {
-        let calls = fake.calls_since(self.cursor);
-        self.cursor += calls.len();
-        for c in &calls {
-            self.add(c);
-        }
+        self.cursor = fake.each_call_since(self.cursor, |c| self.add(c));
     }
 
     fn add(&mut self, c: &Call) {

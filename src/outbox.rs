@@ -378,6 +378,8 @@ struct Queue {
     order: BTreeSet<(i64, i64)>,
     by_id: HashMap<i64, db::outbox::Pending>,
     rows: HashMap<i64, OutboxRow>,
+    /// The announcements among `rows`, by request: (request, id).
+    pushes: BTreeSet<(i64, i64)>,
     /// The newest row read; rows are read again only beyond it.
     last_id: i64,
     /// Rows up to this id may have been withdrawn since they were read: checked before sending.
@@ -393,6 +395,9 @@ impl Queue {
 
     fn add_row(&mut self, p: db::outbox::Pending, row: OutboxRow) {
         self.add(p);
+        if let Some(request) = row.request_id.filter(|_| row.kind == "push") {
+            self.pushes.insert((request, p.id));
+        }
         self.rows.insert(p.id, row);
     }
 
@@ -400,7 +405,9 @@ impl Queue {
         if let Some(p) = self.by_id.remove(&id) {
             self.order.remove(&(Priority::rank(p.priority), id));
         }
-        self.rows.remove(&id);
+        if let Some(request) = self.rows.remove(&id).and_then(|r| r.request_id) {
+            self.pushes.remove(&(request, id));
+        }
     }
 
     /// Learns of withdrawn messages (see the type's comment).
@@ -409,10 +416,9 @@ impl Queue {
             match drop {
                 Some(request) => {
                     let ids: Vec<i64> = self
-                        .rows
-                        .values()
-                        .filter(|r| r.request_id == Some(request) && r.kind == "push")
-                        .map(|r| r.id)
+                        .pushes
+                        .range((request, i64::MIN)..=(request, i64::MAX))
+                        .map(|(_, id)| *id)
                         .collect();
                     for id in ids {
                         self.remove(id);
@@ -982,6 +988,47 @@ mod tests {
             chat_id,
             not_before: 0,
         }
+    }
+
+    /// A taken request's announcements leave the queue, and only they: not another request's,
+    /// not a reply about the same request.
+    #[test]
+    fn withdrawing_a_request_drops_its_announcements_only() {
+        let mut queue = Queue::default();
+        let row = |id: i64, kind: &str, request: i64| {
+            let p = pending(id, Priority::Push, 1000 + id);
+            let r = OutboxRow {
+                id,
+                priority: p.priority,
+                chat_id: p.chat_id,
+                kind: kind.to_owned(),
+                payload_json: "{}".to_owned(),
+                request_id: Some(request),
+                attempts: 0,
+            };
+            (p, r)
+        };
+        for (id, kind, request) in [
+            (1, "push", 7),
+            (2, "push", 8),
+            (3, "text", 7),
+            (4, "push", 7),
+        ] {
+            let (p, r) = row(id, kind, request);
+            queue.add_row(p, r);
+        }
+        queue.withdraw(vec![Some(7)]);
+        let mut left: Vec<i64> = queue.rows.keys().copied().collect();
+        left.sort_unstable();
+        assert_eq!(left, vec![2, 3]);
+        assert_eq!(queue.order.len(), 2);
+        assert_eq!(
+            queue.pushes.iter().copied().collect::<Vec<_>>(),
+            vec![(8, 2)]
+        );
+        // Sent or withdrawn some other way: its entry goes too.
+        queue.remove(2);
+        assert!(queue.pushes.is_empty());
     }
 
     /// A fan-out of 500 at Telegram's 30 a second while people talk to the bot: announcements go

@@ -16,6 +16,23 @@ pub struct UserRow {
 /// One person's row, as the cache holds it.
 pub(super) const SELECT_USER: &str = "SELECT id, first_name, username, tg_language, language, unreachable_at FROM users WHERE id = ?";
 
+/// A person's row (if any) and their private chat's dialogue (if any), in one row.
+const SELECT_USER_WITH_DIALOGUE: &str = "
+    SELECT u.first_name AS user, u.username, u.tg_language, u.language, u.unreachable_at,
+        (SELECT d.state_json FROM dialogues d WHERE d.chat_id = ?1) AS dialogue
+    FROM (SELECT ?1 AS id) k LEFT JOIN users u ON u.id = k.id";
+
+#[derive(sqlx::FromRow)]
+struct WithDialogue {
+    /// The first name; None when there is no such person yet.
+    user: Option<String>,
+    username: Option<String>,
+    tg_language: Option<String>,
+    language: Option<String>,
+    unreachable_at: Option<i64>,
+    dialogue: Option<String>,
+}
+
 /// What Telegram told us about a person in their latest update.
 pub struct Seen<'a> {
     pub id: i64,
@@ -33,10 +50,21 @@ pub async fn touch(pool: &SqlitePool, seen: &Seen<'_>) -> Result<UserRow, sqlx::
     let current = match cache.user(seen.id) {
         Ok(row) => Some(row),
         Err(start) => {
-            let row: Option<UserRow> = sqlx::query_as(SELECT_USER)
+            // The person's private chat has their id: its dialogue, which the same update reads
+            // next, comes with the row in one read.
+            let found: WithDialogue = sqlx::query_as(SELECT_USER_WITH_DIALOGUE)
                 .bind(seen.id)
-                .fetch_optional(pool)
+                .fetch_one(pool)
                 .await?;
+            cache.fill_dialogue(start, seen.id, found.dialogue);
+            let row = found.user.map(|first_name| UserRow {
+                id: seen.id,
+                first_name,
+                username: found.username,
+                tg_language: found.tg_language,
+                language: found.language,
+                unreachable_at: found.unreachable_at,
+            });
             if let Some(row) = &row {
                 cache.fill_user(start, row.clone());
             }
@@ -113,4 +141,84 @@ pub async fn username(tx: &mut Tx, id: i64) -> Result<Option<String>, sqlx::Erro
             .await?
             .flatten(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{dialogues, testing};
+
+    fn seen(id: i64, name: &str) -> Seen<'_> {
+        Seen {
+            id,
+            first_name: name,
+            username: None,
+            tg_language: Some("ru"),
+        }
+    }
+
+    /// A person not in the cache is read with their chat's dialogue: both are then cached as
+    /// the table has them, a new person and a person without a dialogue included.
+    #[tokio::test]
+    async fn a_first_read_of_a_person_brings_their_dialogue() {
+        let (_dir, pool) = testing::file_db().await;
+        sqlx::query(
+            "INSERT INTO users (id, first_name, tg_language, language, created_at)
+             VALUES (1, 'Anna', 'ru', 'en', 0), (2, 'Boris', 'ru', NULL, 0)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO dialogues (chat_id, state_json, updated_at) VALUES (1, '\"x\"', 0)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let cache = crate::db::cache(&pool);
+
+        let anna = touch(&pool, &seen(1, "Anna")).await.unwrap();
+        assert_eq!(
+            (anna.first_name.as_str(), anna.language.as_deref()),
+            ("Anna", Some("en"))
+        );
+        assert_eq!(cache.dialogue(1).ok(), Some(Some("\"x\"".to_owned())));
+        assert_eq!(
+            cache.user(1).ok().map(|u| u.first_name),
+            Some("Anna".into())
+        );
+
+        touch(&pool, &seen(2, "Boris")).await.unwrap();
+        assert_eq!(cache.dialogue(2).ok(), Some(None));
+
+        // Someone new: no row yet (it goes with the next write), and no dialogue.
+        let new = touch(&pool, &seen(3, "Vera")).await.unwrap();
+        assert_eq!(new.first_name, "Vera");
+        assert_eq!(cache.dialogue(3).ok(), Some(None));
+        let state: Option<String> = dialogues::load(&pool, 1).await.unwrap();
+        assert_eq!(state.as_deref(), Some("x"));
+    }
+
+    /// One row by primary key from each table.
+    #[tokio::test]
+    async fn the_read_with_the_dialogue_uses_both_primary_keys() {
+        let pool = testing::memory_db(i64::MAX).await;
+        let plan = testing::plan(&pool, SELECT_USER_WITH_DIALOGUE, 1).await;
+        assert!(
+            plan.iter()
+                .any(|l| l.contains("SEARCH u USING INTEGER PRIMARY KEY")),
+            "{plan:?}"
+        );
+        assert!(
+            plan.iter()
+                .any(|l| l.contains("SEARCH d USING INTEGER PRIMARY KEY")),
+            "{plan:?}"
+        );
+        assert!(
+            !plan
+                .iter()
+                .any(|l| l.contains("SCAN u") || l.contains("SCAN d")),
+            "{plan:?}"
+        );
+    }
 }

@@ -469,6 +469,16 @@ impl FakeTelegram {
         self.shared.lock().calls.len()
     }
 
+    /// Shows each call from index `from` on to `f`, in order, without copying them; returns the
+    /// index after the last one shown.
+    pub fn each_call_since(&self, from: usize, mut f: impl FnMut(&Call)) -> usize {
+        let st = self.shared.lock();
+        for c in st.calls.iter().skip(from) {
+            f(c);
+        }
+        st.calls.len().max(from)
+    }
+
     /// The calls from index `from` on.
     pub fn calls_since(&self, from: usize) -> Vec<Call> {
         self.shared
@@ -706,11 +716,13 @@ async fn handle(
         }
     };
 
+    // Written out before the call is recorded, straight from the recorded value (no copy of it).
     let body = if status == 200 {
-        json!({"ok": true, "result": response})
+        serde_json::to_vec(&json_ok(&response))
     } else {
-        response.clone()
-    };
+        serde_json::to_vec(&response)
+    }
+    .unwrap_or_default();
     shared.lock().calls.push(Call {
         method,
         params,
@@ -723,8 +735,24 @@ async fn handle(
     match fault {
         Some(Fault { close: true, .. }) => closed_connection(),
         Some(Fault { status, body, .. }) => verbatim(status, body),
-        None => reply(status, body),
+        None => reply_bytes(status, body),
     }
+}
+
+/// Telegram's envelope of a successful answer, around a borrowed result.
+fn json_ok(result: &Value) -> impl serde::Serialize + '_ {
+    #[derive(serde::Serialize)]
+    struct Ok<'a> {
+        ok: bool,
+        result: &'a Value,
+    }
+    Ok { ok: true, result }
+}
+
+/// A JSON body already written out.
+fn reply_bytes(status: u16, body: Vec<u8>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// An injected answer as it was given: a JSON string is sent as raw text (so it can be
