@@ -410,6 +410,27 @@ impl Queue {
         }
     }
 
+    /// Takes the messages committed since the last look straight from the writers (see
+    /// `Cache::take_queued`) if they follow on from what the queue has: the outbox's ids grow by
+    /// one per message and writers commit one at a time, so any gap means some are missing. Those
+    /// already read from the table are skipped. False: the table must be read.
+    fn follow_on(&mut self, committed: Vec<(db::outbox::Pending, OutboxRow)>) -> bool {
+        let new: Vec<_> = committed
+            .into_iter()
+            .filter(|(p, _)| p.id > self.last_id)
+            .collect();
+        let follows = new
+            .iter()
+            .zip(self.last_id + 1..)
+            .all(|((p, _), want)| p.id == want);
+        if follows {
+            for (p, row) in new {
+                self.add_row(p, row);
+            }
+        }
+        follows
+    }
+
     /// Learns of withdrawn messages (see the type's comment).
     fn withdraw(&mut self, drops: Vec<Option<i64>>) {
         for drop in drops {
@@ -479,6 +500,8 @@ impl Queue {
 
 /// How many rows one read of new messages takes at most; a longer backlog is read in turns.
 const READ_BATCH: i64 = 2048;
+/// The table is read at least this often, whatever memory says.
+const TABLE_EVERY: Duration = Duration::from_secs(30);
 
 impl Sender {
     /// Delivers queued messages until `stop` turns true, then finishes the sends in flight.
@@ -488,7 +511,11 @@ impl Sender {
         let mut queue = Queue::default();
         let mut tasks: JoinSet<Attempt> = JoinSet::new();
         let mut last_prune: Option<Instant> = None;
+        // New messages come from the writers in memory (`read_new`); the table is read at the
+        // start, when some may be missing from memory, for a long backlog, and now and then.
         let mut read_new = true;
+        let mut read_table = true;
+        let mut table_read_at = Instant::now();
         // Delivered sends are recorded by a task of their own, in batches, so the sender never
         // waits for the write gate behind a queue of handlers; what it sent has already left its
         // in-memory queue, so nothing is sent twice while the record is on its way. It runs on the
@@ -519,18 +546,24 @@ impl Sender {
                 read_new = true;
             }
             if std::mem::take(&mut read_new) {
+                let (committed, lost) = cache.take_queued();
+                read_table |= lost || !queue.follow_on(committed);
+                read_table |= table_read_at.elapsed() > TABLE_EVERY;
+            }
+            if std::mem::take(&mut read_table) {
+                table_read_at = Instant::now();
                 match db::outbox::pending_after(&self.pool, queue.last_id, READ_BATCH).await {
                     Ok(rows) => {
                         // A long backlog is read in turns, sending in between.
                         more = rows.len() as i64 == READ_BATCH;
-                        read_new = more;
+                        read_table = more;
                         for (p, row) in rows {
                             queue.add_row(p, row);
                         }
                     }
                     Err(e) => {
                         tracing::error!(error = %e, "outbox: cannot read queued messages");
-                        read_new = true;
+                        read_table = true;
                         wake = Some(Instant::now() + Duration::from_secs(1));
                     }
                 }
@@ -988,6 +1021,47 @@ mod tests {
             chat_id,
             not_before: 0,
         }
+    }
+
+    fn committed(ids: impl IntoIterator<Item = i64>) -> Vec<(db::outbox::Pending, OutboxRow)> {
+        ids.into_iter()
+            .map(|id| {
+                db::outbox::NewRow {
+                    priority: Priority::Reply as i64,
+                    chat_id: 100 + id,
+                    kind: "text",
+                    payload_json: "{}".into(),
+                    request_id: None,
+                }
+                .queued(id, 0)
+            })
+            .collect()
+    }
+
+    /// Messages handed over in memory are taken only when they follow on from what the queue
+    /// has; any doubt sends the sender to the table.
+    #[test]
+    fn committed_messages_are_taken_only_when_nothing_can_be_missing() {
+        let mut queue = Queue::default();
+        // At the start the table was not read: ids 5… do not follow 0.
+        assert!(!queue.follow_on(committed(5..8)));
+        assert!(queue.by_id.is_empty());
+        // The table gave 1 to 7; memory repeats 5 to 7 (read there already) and brings 8, 9.
+        for (p, row) in committed(1..8) {
+            queue.add_row(p, row);
+        }
+        assert!(queue.follow_on(committed(5..10)));
+        assert_eq!(queue.last_id, 9);
+        assert_eq!(queue.by_id.len(), 9);
+        // A gap (10 missing): nothing taken.
+        assert!(!queue.follow_on(committed([11, 12])));
+        assert_eq!(queue.last_id, 9);
+        assert!(!queue.follow_on(committed([10, 12])));
+        assert_eq!(queue.by_id.len(), 9);
+        // Nothing new: nothing to read.
+        assert!(queue.follow_on(vec![]));
+        assert!(queue.follow_on(committed([10, 11])));
+        assert_eq!(queue.last_id, 11);
     }
 
     /// A taken request's announcements leave the queue, and only they: not another request's,

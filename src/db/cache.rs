@@ -4,14 +4,21 @@
 //! notes are applied here (a dialogue's new state written through, a person's row dropped so the
 //! next read fetches it). A read that misses goes to SQL and fills the cache only if no commit
 //! changed that row while the read was on its way, so a slow read never puts an old row back.
+//!
+//! It also carries, from the writers to the sender, the messages committed (so the sender need
+//! not read them back) and the ones withdrawn.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use super::outbox::{OutboxRow, Pending};
 use super::users::UserRow;
 
 /// Entries kept at most per kind; past it the cache starts afresh (a few MB at most).
 const MAX_ENTRIES: usize = 200_000;
+/// Committed messages kept for the sender at most; past it they are dropped, and the sender
+/// reads them from the table.
+const MAX_QUEUED: usize = 20_000;
 
 /// A change a committed transaction made.
 #[derive(Debug, Clone)]
@@ -25,6 +32,9 @@ pub enum Touch {
     /// Queued messages were withdrawn: a request's announcements (`Some`), or others (`None`).
     /// The sender, which holds queued messages in memory, learns of it through `take_drops`.
     OutboxDropped(Option<i64>),
+    /// Messages queued, as inserted (ids in order): the sender takes them from memory through
+    /// `take_queued` instead of reading them back.
+    Queued(Vec<(Pending, OutboxRow)>),
 }
 
 #[derive(Default)]
@@ -41,6 +51,10 @@ struct Inner {
     users: HashMap<i64, Slot<UserRow>>,
     dialogues: HashMap<i64, Slot<Option<String>>>,
     drops: Vec<Option<i64>>,
+    /// Messages committed since the sender last took them, in commit order; `queued_lost`: some
+    /// were dropped since (past `MAX_QUEUED`).
+    queued: Vec<(Pending, OutboxRow)>,
+    queued_lost: bool,
 }
 
 struct Slot<T> {
@@ -103,6 +117,14 @@ impl Cache {
         fill(&mut inner.dialogues, emptied_at, chat_id, start, state);
     }
 
+    /// Messages committed since the last call, in commit order, and whether some were dropped
+    /// meanwhile (see `MAX_QUEUED`).
+    pub fn take_queued(&self) -> (Vec<(Pending, OutboxRow)>, bool) {
+        let mut inner = self.lock();
+        let lost = std::mem::take(&mut inner.queued_lost);
+        (std::mem::take(&mut inner.queued), lost)
+    }
+
     /// Withdrawals of queued messages committed since the last call.
     pub fn take_drops(&self) -> Vec<Option<i64>> {
         std::mem::take(&mut self.lock().drops)
@@ -143,6 +165,14 @@ impl Cache {
                     );
                 }
                 Touch::OutboxDropped(request) => inner.drops.push(request),
+                Touch::Queued(rows) => {
+                    // Nobody taking them (no sender running): the table has them anyway.
+                    if inner.queued.len() + rows.len() > MAX_QUEUED {
+                        inner.queued.clear();
+                        inner.queued_lost = true;
+                    }
+                    inner.queued.extend(rows);
+                }
                 Touch::Dialogue(chat_id, state) => {
                     inner.dialogues.insert(
                         chat_id,

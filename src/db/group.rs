@@ -222,8 +222,9 @@ pub(super) async fn write_all<'a>(
     // JSON it reads again); the rest in `?1`. sqlx binds a statement that skips parameters
     // (`?1, ?5`) by counting the skipped ones from where the last statement's count ended, so
     // only the last statement skips any.
+    let now = now_ms();
     let all = serde_json::json!({
-        "now": now_ms(),
+        "now": now,
         "people": people,
         "updates": updates,
         "sets": sets,
@@ -248,7 +249,7 @@ pub(super) async fn write_all<'a>(
          INSERT INTO outbox (priority, chat_id, kind, payload_json, request_id, not_before, created_at)
              SELECT value ->> 'priority', value ->> 'chat_id', value ->> 'kind',
                  value ->> 'payload_json', value ->> 'request_id', ?1 ->> '$.now', ?1 ->> '$.now'
-             FROM json_each(?2) ORDER BY key;
+             FROM json_each(?2) ORDER BY key RETURNING id;
          INSERT INTO request_events (request_id, actor_id, kind, note, at)
              SELECT value ->> 'request_id', value ->> 'actor_id', value ->> 'kind',
                  value ->> 'note', value ->> 'at'
@@ -260,12 +261,22 @@ pub(super) async fn write_all<'a>(
     } else {
         write_all_sql!()
     };
-    sqlx::query(sql)
+    let mut ids: Vec<i64> = sqlx::query_scalar(sql)
         .bind(super::to_json(&all)?)
         .bind(super::to_json(&rows)?)
         .bind(super::to_json(events)?)
-        .execute(&mut **tx)
+        .fetch_all(&mut **tx)
         .await?;
+    // Inserted in the messages' order, so their ids grow in it (RETURNING itself gives no order).
+    ids.sort_unstable();
+    if ids.len() == rows.len() && !rows.is_empty() {
+        tx.touch(Touch::Queued(
+            ids.into_iter()
+                .zip(rows)
+                .map(|(id, r)| r.queued(id, now))
+                .collect(),
+        ));
+    }
     Ok(())
 }
 
@@ -344,6 +355,43 @@ mod tests {
         let cache = crate::db::cache(&pool);
         assert_eq!(cache.dialogue(3).unwrap().as_deref(), Some("{\"step\":3}"));
         assert_eq!(cache.dialogue(4).unwrap(), None);
+        // And hands the sender the messages as the table has them, in the order of their ids.
+        assert_eq!(queued_in_memory(&pool), queued_in_table(&pool).await);
+        assert!(
+            crate::db::cache(&pool).take_queued().0.is_empty(),
+            "taken once"
+        );
+    }
+
+    type Queued = Vec<(i64, i64, i64, String, String, Option<i64>, i64)>;
+
+    fn queued_in_memory(pool: &SqlitePool) -> Queued {
+        let (rows, lost) = crate::db::cache(pool).take_queued();
+        assert!(!lost);
+        rows.into_iter()
+            .map(|(p, r)| {
+                assert_eq!((p.id, p.chat_id, p.priority), (r.id, r.chat_id, r.priority));
+                (
+                    r.id,
+                    r.priority,
+                    r.chat_id,
+                    r.kind,
+                    r.payload_json,
+                    r.request_id,
+                    p.not_before,
+                )
+            })
+            .collect()
+    }
+
+    async fn queued_in_table(pool: &SqlitePool) -> Queued {
+        sqlx::query_as(
+            "SELECT id, priority, chat_id, kind, payload_json, request_id, not_before
+             FROM outbox ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap()
     }
 
     #[tokio::test]
@@ -378,6 +426,8 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(sent, vec!["{\"t\":\"fine\"}".to_string()]);
+        // The shared commit that failed handed nothing over; the good answer's own did.
+        assert_eq!(queued_in_memory(&pool), queued_in_table(&pool).await);
         let dialogues: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dialogues")
             .fetch_one(&pool)
             .await

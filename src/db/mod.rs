@@ -678,6 +678,30 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(chats, vec![1, 3, 4, 5]);
+        // The sender is handed the same rows in memory, with the ids the table gave them, and
+        // learns that request 5's announcements were withdrawn (the push written before
+        // `close_pushes` read the outbox, then deleted by it).
+        let in_memory = || {
+            let (rows, lost) = super::cache(&pool).take_queued();
+            assert!(!lost);
+            rows.into_iter()
+                .map(|(p, r)| (p.id, r.chat_id, r.request_id))
+                .collect::<Vec<_>>()
+        };
+        let in_table: Vec<(i64, i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, chat_id, request_id FROM outbox ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        let handed = in_memory();
+        assert_eq!(super::cache(&pool).take_drops(), vec![Some(5)]);
+        let kept: Vec<_> = handed
+            .iter()
+            .copied()
+            .filter(|(_, _, request)| *request != Some(5))
+            .collect();
+        assert_eq!(kept, in_table);
+        assert_eq!(handed.len(), in_table.len() + 1);
         assert_eq!(
             count("SELECT COUNT(*) FROM processed_updates WHERE update_id = 42").await,
             1
@@ -704,6 +728,11 @@ mod tests {
         tx.flush().await.unwrap();
         drop(tx);
         assert_eq!(count("SELECT COUNT(*) FROM outbox").await, 4);
+        assert_eq!(
+            in_memory(),
+            vec![],
+            "a transaction that did not commit hands nothing over"
+        );
         assert_eq!(count("SELECT COUNT(*) FROM processed_updates").await, 1);
         pool.close().await;
     }

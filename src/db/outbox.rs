@@ -25,6 +25,28 @@ pub struct NewRow {
     pub request_id: Option<i64>,
 }
 
+impl NewRow {
+    /// The row as the table has it once inserted with this id at `now`.
+    pub fn queued(&self, id: i64, now: i64) -> (Pending, OutboxRow) {
+        let p = Pending {
+            id,
+            priority: self.priority,
+            chat_id: self.chat_id,
+            not_before: now,
+        };
+        let row = OutboxRow {
+            id,
+            priority: self.priority,
+            chat_id: self.chat_id,
+            kind: self.kind.to_owned(),
+            payload_json: self.payload_json.clone(),
+            request_id: self.request_id,
+            attempts: 0,
+        };
+        (p, row)
+    }
+}
+
 /// What the sender needs to order and pace a queued message.
 #[derive(Debug, Clone, Copy)]
 pub struct Pending {
