@@ -129,21 +129,40 @@ pub(super) async fn flush(file: &super::FileState, writer: Writer) -> Writer {
     writer
 }
 
-/// One transaction of people and answers, the gate handed back whatever happens.
+/// One transaction of people and answers, the gate handed back whatever happens. `BEGIN`, the
+/// writes and `COMMIT` go to SQLite in one call; if that fails, they are tried once more the usual
+/// way (a transaction someone left open is ended first), and that answer stands.
 async fn commit<'a>(
     file: &super::FileState,
     writer: Writer,
     people: &[UserRow],
     batch: impl IntoIterator<Item = &'a Answer>,
 ) -> (Writer, Result<(), sqlx::Error>) {
+    let batch: Vec<&Answer> = batch.into_iter().collect();
+    let mut tx = Tx::begun_by_next_statement(file, writer);
+    let writer = match write_all(&mut tx, people, batch.iter().copied(), &[], Frame::Whole).await {
+        Ok(()) => return tx.end(super::End::Committed).await,
+        Err(_) => tx.end(super::End::Rollback).await.0,
+    };
     let mut tx = match Tx::begin(file, writer).await {
         Ok(tx) => tx,
         Err((e, writer)) => return (writer, Err(e)),
     };
-    match write_all(&mut tx, people, batch, &[], true).await {
+    match write_all(&mut tx, people, batch, &[], Frame::Commit).await {
         Ok(()) => tx.end(super::End::Committed).await,
         Err(e) => (tx.end(super::End::Rollback).await.0, Err(e)),
     }
+}
+
+/// What `write_all` sends around the writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Frame {
+    /// The writes alone: the transaction is open and stays open.
+    Writes,
+    /// The writes and `COMMIT`.
+    Commit,
+    /// `BEGIN IMMEDIATE`, the writes and `COMMIT`.
+    Whole,
 }
 
 /// The people of a failed shared commit, written on their own; if that fails too, the cache
@@ -182,14 +201,14 @@ fn take_batch(q: &Queue) -> Vec<Queued> {
 }
 
 /// The people's, the answers' and a transaction's events' writes in six statements sent as one,
-/// and with `commit` the `COMMIT` too: one trip to SQLite's thread (an error: the transaction is
-/// still open).
+/// framed as `frame` says: one trip to SQLite's thread (an error: the transaction may still be
+/// open).
 pub(super) async fn write_all<'a>(
     tx: &mut Tx,
     people: &[UserRow],
     batch: impl IntoIterator<Item = &'a Answer>,
     events: &[super::NewEvent],
-    commit: bool,
+    frame: Frame,
 ) -> Result<(), sqlx::Error> {
     for p in people {
         tx.touch(Touch::UserRow(p.clone()));
@@ -256,10 +275,10 @@ pub(super) async fn write_all<'a>(
              FROM json_each(?3) ORDER BY key;"
         };
     }
-    let sql = if commit {
-        concat!(write_all_sql!(), "\n         COMMIT;")
-    } else {
-        write_all_sql!()
+    let sql = match frame {
+        Frame::Writes => write_all_sql!(),
+        Frame::Commit => concat!(write_all_sql!(), "\n         COMMIT;"),
+        Frame::Whole => concat!("BEGIN IMMEDIATE;\n", write_all_sql!(), "\n         COMMIT;"),
     };
     let mut ids: Vec<i64> = sqlx::query_scalar(sql)
         .bind(super::to_json(&all)?)
@@ -392,6 +411,37 @@ mod tests {
         .fetch_all(pool)
         .await
         .unwrap()
+    }
+
+    /// `BEGIN` goes with the writes; a transaction left open on the writer's connection makes
+    /// that fail, and the answer still lands, written the usual way.
+    #[tokio::test]
+    async fn a_transaction_left_open_does_not_fail_the_next_answers() {
+        let (_dir, pool) = pool().await;
+        let file = crate::db::file_state(&pool);
+        let mut writer = file.hold().await.unwrap();
+        sqlx::raw_sql("BEGIN IMMEDIATE")
+            .execute(writer.as_mut().unwrap())
+            .await
+            .unwrap();
+        drop(writer);
+        write(
+            &pool,
+            answer(1, 1, DialogueWrite::Set("{}".into()), "first"),
+        )
+        .await
+        .unwrap();
+        write(&pool, answer(2, 2, DialogueWrite::Keep, "second"))
+            .await
+            .unwrap();
+        assert_eq!(queued_in_table(&pool).await.len(), 2);
+        assert_eq!(queued_in_memory(&pool), queued_in_table(&pool).await);
+        // Committed for every connection to see, not left inside a transaction.
+        let dialogues: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dialogues")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(dialogues, 1);
     }
 
     #[tokio::test]

@@ -73,16 +73,8 @@ pub struct NewEvent {
 impl Tx {
     /// `BEGIN IMMEDIATE` on the writer's connection; on failure the gate comes back with the error.
     async fn begin(file: &FileState, writer: Writer) -> Result<Tx, (sqlx::Error, Writer)> {
-        let mut tx = Tx {
-            writer: Some(writer),
-            open: false,
-            cache: file.cache.clone(),
-            touched: Vec::new(),
-            handled: None,
-            queued: Vec::new(),
-            events: Vec::new(),
-            dialogues: Vec::new(),
-        };
+        let mut tx = Tx::begun_by_next_statement(file, writer);
+        tx.open = false;
         let begun = match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *tx).await {
             // A transaction left open by a task that ended before it could roll back: end it.
             Err(_) => {
@@ -97,6 +89,21 @@ impl Tx {
                 Ok(tx)
             }
             Err(e) => Err((e, tx.writer.take().expect("the writer is held"))),
+        }
+    }
+
+    /// A transaction whose `BEGIN IMMEDIATE` goes first in the next statement sent (see
+    /// `group::commit`).
+    fn begun_by_next_statement(file: &FileState, writer: Writer) -> Tx {
+        Tx {
+            writer: Some(writer),
+            open: true,
+            cache: file.cache.clone(),
+            touched: Vec::new(),
+            handled: None,
+            queued: Vec::new(),
+            events: Vec::new(),
+            dialogues: Vec::new(),
         }
     }
 
@@ -197,7 +204,12 @@ impl Tx {
                 }),
         );
         let events = std::mem::take(&mut self.events);
-        group::write_all(self, &[], &answers, &events, commit).await
+        let frame = if commit {
+            group::Frame::Commit
+        } else {
+            group::Frame::Writes
+        };
+        group::write_all(self, &[], &answers, &events, frame).await
     }
 
     /// Notes a change to a cached row, applied to the cache once the transaction commits.
