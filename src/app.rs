@@ -9,7 +9,7 @@ use teloxide::types::BotCommand;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::bot::{self, Ctx, RedactingErrorHandler, commands::Command};
+use crate::bot::{self, Ctx, RedactingErrorHandler, Shared, commands::Command};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{self, dialogues::DialogueStorage};
@@ -116,7 +116,7 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
     let handled_before_start = db::updates::newest(&pool)
         .await
         .map_err(AppError::Updates)?;
-    let ctx = Ctx {
+    let ctx = Ctx::new(Shared {
         bot: bot.clone(),
         pool: pool.clone(),
         i18n,
@@ -126,14 +126,13 @@ pub async fn start(config: Config, clock: Clock) -> Result<Running, AppError> {
         jobs_bell: Doorbell::default(),
         bot_username: bot_username.as_str().into(),
         clock,
-        update_id: None,
         handled_before_start,
         input_limiter: Arc::new(crate::bot::limits::InputLimiter::new(
             config.messages_per_minute,
         )),
         claim_turns: Arc::default(),
         escalation_bell: Doorbell::default(),
-    };
+    });
 
     let (stop, stop_rx) = watch::channel(false);
     let sender = Sender {

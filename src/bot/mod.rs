@@ -28,7 +28,7 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use sqlx::SqlitePool;
 use teloxide::dispatching::dialogue::GetChatId;
-use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
+use teloxide::dispatching::{DpHandlerDescription, UpdateFilterExt, UpdateHandler};
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::ReplyMarkup;
@@ -42,9 +42,25 @@ use crate::i18n::{I18n, Lang};
 use crate::outbox::{Doorbell, Outgoing, Priority};
 use state::State;
 
-/// Everything a handler needs, passed as one dptree dependency (no globals).
+/// Everything a handler needs, passed as one dptree dependency (no globals): what the whole bot
+/// shares, behind one `Arc` (dptree clones its dependencies at every step), and the update being
+/// handled.
 #[derive(Clone)]
 pub struct Ctx {
+    shared: Arc<Shared>,
+    /// The update being handled: recorded with its effect, so a redelivered one is skipped.
+    pub update_id: Option<i64>,
+}
+
+impl std::ops::Deref for Ctx {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
+}
+
+/// What every handler of the bot shares (see `Ctx`).
+pub struct Shared {
     pub bot: Bot,
     pub pool: SqlitePool,
     pub i18n: Arc<I18n>,
@@ -55,8 +71,6 @@ pub struct Ctx {
     pub jobs_bell: Doorbell,
     pub bot_username: Arc<str>,
     pub clock: Clock,
-    /// The update being handled: recorded with its effect, so a redelivered one is skipped.
-    pub update_id: Option<i64>,
     /// The newest update handled before this start: Telegram only redelivers updates up to it
     /// (after a crash), so only those need looking up; newer ones are new.
     pub handled_before_start: i64,
@@ -84,6 +98,13 @@ pub enum Next {
 }
 
 impl Ctx {
+    pub fn new(shared: Shared) -> Ctx {
+        Ctx {
+            shared: Arc::new(shared),
+            update_id: None,
+        }
+    }
+
     pub fn t(&self, lang: Lang, key: &str) -> String {
         self.i18n.t(lang, key)
     }
@@ -159,7 +180,7 @@ impl Ctx {
     }
 }
 
-async fn person_of(update: Update, ctx: Ctx) -> Option<Person> {
+async fn person_of(update: &Update, ctx: &Ctx) -> Option<Person> {
     let user = update.from()?;
     if user.is_bot {
         return None;
@@ -186,11 +207,11 @@ async fn person_of(update: Update, ctx: Ctx) -> Option<Person> {
 
 /// Skips an update the bot already acted on (redelivered after a crash); otherwise hands the
 /// handlers a context that knows which update they serve.
-async fn fresh_update(update: Update, ctx: Ctx) -> Option<Ctx> {
+async fn fresh_update(update: &Update, ctx: &Ctx) -> Option<Ctx> {
     let id = i64::from(update.id.0);
     let fresh = Ctx {
         update_id: Some(id),
-        ..ctx
+        ..ctx.clone()
     };
     if id > fresh.handled_before_start {
         return Some(fresh);
@@ -210,7 +231,7 @@ async fn fresh_update(update: Update, ctx: Ctx) -> Option<Ctx> {
 
 /// Drops a person's updates past MESSAGES_PER_MINUTE, before anything touches the database; the
 /// first dropped one gets a polite word (once per flood).
-async fn within_limits(update: Update, ctx: Ctx) -> bool {
+async fn within_limits(update: &Update, ctx: &Ctx) -> bool {
     let Some(user) = update.from() else {
         return true;
     };
@@ -239,10 +260,45 @@ async fn within_limits(update: Update, ctx: Ctx) -> bool {
 
 /// What every served update passes first: the per-person input bound (before any SQL), the
 /// redelivery check, and recording the person.
+/// What every update passes before a handler sees it, as one step of the schema: the person's
+/// input bound (`within_limits`), a redelivered update skipped (`fresh_update`), the person
+/// recorded (`person_of`). It gives the handlers the `Ctx` of this update and its `Person`. One
+/// step, reading the update where the dispatcher put it: dptree copies its dependencies at each
+/// step of a chain, and an update is the largest of them.
+#[track_caller]
 fn guard() -> UpdateHandler<HandlerError> {
-    dptree::filter_async(within_limits)
-        .filter_map_async(fresh_update)
-        .filter_map_async(person_of)
+    use dptree::{HandlerDescription, HandlerSignature, Type};
+    use std::ops::ControlFlow;
+    let here = std::panic::Location::caller();
+    dptree::from_fn_with_description(
+        DpHandlerDescription::filter_map_async(),
+        |deps: dptree::di::DependencyMap, cont| async move {
+            let update = deps.get::<Update>();
+            let ctx = deps.get::<Ctx>();
+            if !within_limits(&update, &ctx).await {
+                return ControlFlow::Continue(deps);
+            }
+            let Some(fresh) = fresh_update(&update, &ctx).await else {
+                return ControlFlow::Continue(deps);
+            };
+            let Some(person) = person_of(&update, &fresh).await else {
+                return ControlFlow::Continue(deps);
+            };
+            let mut admitted = deps.clone();
+            admitted.insert(fresh);
+            admitted.insert(person);
+            match cont(admitted).await {
+                ControlFlow::Continue(_) => ControlFlow::Continue(deps),
+                ControlFlow::Break(result) => ControlFlow::Break(result),
+            }
+        },
+        HandlerSignature::Other {
+            obligations: [(Type::of::<Update>(), here), (Type::of::<Ctx>(), here)].into(),
+            guaranteed_outcomes: [Type::of::<Ctx>(), Type::of::<Person>()].into(),
+            conditional_outcomes: Default::default(),
+            continues: true,
+        },
+    )
 }
 
 /// The kinds of update served are named first, so teloxide asks Telegram for exactly these.
