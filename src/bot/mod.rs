@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use sqlx::SqlitePool;
-use teloxide::dispatching::dialogue::GetChatId;
+use teloxide::dispatching::dialogue::{GetChatId, Storage};
 use teloxide::dispatching::{DpHandlerDescription, UpdateFilterExt, UpdateHandler};
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
@@ -301,17 +301,57 @@ fn guard() -> UpdateHandler<HandlerError> {
     )
 }
 
+/// A message or press from a private chat, with the chat's dialogue (`State`, from the dialogue
+/// storage) for the handler; anything else goes on to the next branch. One step that reads the
+/// message or press where the dispatcher put it (a filter and teloxide's `enter_dialogue` take
+/// three, each with a copy of it). A chat whose state cannot be read is not handled, as with
+/// `enter_dialogue`.
+#[track_caller]
+fn in_private_dialogue<T: GetChatId + Send + Sync + 'static>() -> UpdateHandler<HandlerError> {
+    use dptree::{HandlerDescription, HandlerSignature, Type};
+    use std::ops::ControlFlow;
+    let here = std::panic::Location::caller();
+    dptree::from_fn_with_description(
+        DpHandlerDescription::filter_map_async(),
+        |deps: dptree::di::DependencyMap, cont| async move {
+            let Some(chat) = deps.get::<T>().chat_id().filter(|c| c.is_user()) else {
+                return ControlFlow::Continue(deps);
+            };
+            let storage = Arc::clone(&*deps.get::<Arc<DialogueStorage>>());
+            let state = match Storage::<State>::get_dialogue(storage, chat).await {
+                Ok(state) => state.unwrap_or_default(),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read a dialogue");
+                    return ControlFlow::Continue(deps);
+                }
+            };
+            let mut next = deps.clone();
+            next.insert(state);
+            match cont(next).await {
+                ControlFlow::Continue(_) => ControlFlow::Continue(deps),
+                ControlFlow::Break(result) => ControlFlow::Break(result),
+            }
+        },
+        HandlerSignature::Other {
+            obligations: [
+                (Type::of::<T>(), here),
+                (Type::of::<Arc<DialogueStorage>>(), here),
+            ]
+            .into(),
+            guaranteed_outcomes: [Type::of::<State>()].into(),
+            conditional_outcomes: Default::default(),
+            continues: true,
+        },
+    )
+}
+
 /// The kinds of update served are named first, so teloxide asks Telegram for exactly these.
 pub fn schema() -> UpdateHandler<HandlerError> {
     dptree::entry()
         .branch(
             Update::filter_message()
                 .chain(guard())
-                .branch(
-                    dptree::filter(|m: Message| m.chat.is_private())
-                        .enter_dialogue::<Message, DialogueStorage, State>()
-                        .endpoint(on_private_message),
-                )
+                .branch(in_private_dialogue::<Message>().endpoint(on_private_message))
                 .branch(
                     dptree::filter(|m: Message| !m.chat.is_private())
                         .endpoint(commands::on_group_message),
@@ -325,11 +365,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(
             Update::filter_callback_query()
                 .chain(guard())
-                .branch(
-                    dptree::filter(|q: CallbackQuery| q.chat_id().is_some_and(|c| c.is_user()))
-                        .enter_dialogue::<CallbackQuery, DialogueStorage, State>()
-                        .endpoint(on_callback),
-                )
+                .branch(in_private_dialogue::<CallbackQuery>().endpoint(on_callback))
                 .endpoint(on_stray_callback),
         )
 }
