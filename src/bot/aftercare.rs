@@ -28,7 +28,7 @@ pub const NOTE_MAX: usize = 300;
 /// A worry, in characters: a few words for the leads.
 pub const CONCERN_MAX: usize = 500;
 /// How many earlier notes the next volunteer sees, newest first.
-const NOTES_SHOWN: i64 = 2;
+pub(super) const NOTES_SHOWN: i64 = 2;
 /// How many due receipts /receipts lists (each with its button).
 const RECEIPTS_SHOWN: i64 = 10;
 
@@ -128,22 +128,25 @@ fn about(row: &RequestRow) -> store::Person<'_> {
 }
 
 /// Notes earlier volunteers left about the person this request helps (not about everyone its
-/// requester asked for), for the details of whoever takes it now ("" when there are none).
+/// requester asked for), for the details of whoever takes it now: at most NOTES_SHOWN, newest
+/// first. (A Take reads them with the rest it needs: `db::requests::hand_over_look`.)
 pub async fn notes_for_claimer(
-    ctx: &Ctx,
     conn: &mut sqlx::SqliteConnection,
-    lang: Lang,
     row: &RequestRow,
-) -> Result<String, sqlx::Error> {
-    let notes = store::notes_about(conn, &about(row), row.id, NOTES_SHOWN).await?;
+) -> Result<Vec<String>, sqlx::Error> {
+    store::notes_about(conn, &about(row), row.id, NOTES_SHOWN).await
+}
+
+/// The notes as the details show them ("" when there are none).
+pub fn notes_text(ctx: &Ctx, lang: Lang, notes: &[String]) -> String {
     if notes.is_empty() {
-        return Ok(String::new());
+        return String::new();
     }
     let mut out = format!("\n\n{}", ctx.t(lang, "aftercare-notes-header"));
     for n in notes {
-        out.push_str(&format!("\n• {}", escape(&n)));
+        out.push_str(&format!("\n• {}", escape(n)));
     }
-    Ok(out)
+    out
 }
 
 /// Did this volunteer finish this request (now or before it was reopened)?

@@ -101,6 +101,7 @@ pub async fn claimed(
     row: &RequestRow,
     word: &str,
     volunteer_name: &str,
+    followers: &[i64],
     told: String,
 ) -> Result<(), sqlx::Error> {
     let id = row.id;
@@ -128,7 +129,7 @@ pub async fn claimed(
     )
     .await?;
     let volunteer = escape(volunteer_name);
-    tell_followers(ctx, tx, row, |lang, name| {
+    tell_these(ctx, tx, row, followers, |lang, name| {
         ctx.i18n.f(
             lang,
             "door-follow-claimed",
@@ -173,7 +174,19 @@ async fn tell_followers(
     row: &RequestRow,
     text: impl Fn(Lang, String) -> String,
 ) -> Result<(), sqlx::Error> {
-    for follower in db::door::followers(tx, row.id).await? {
+    let followers = db::door::followers(tx, row.id).await?;
+    tell_these(ctx, tx, row, &followers, text).await
+}
+
+/// `tell_followers`, to followers already read.
+async fn tell_these(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    row: &RequestRow,
+    followers: &[i64],
+    text: impl Fn(Lang, String) -> String,
+) -> Result<(), sqlx::Error> {
+    for &follower in followers {
         let lang = notify::lang_of(tx, follower).await?;
         let out = Outgoing::text(
             follower,

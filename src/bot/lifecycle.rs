@@ -51,18 +51,19 @@ fn held_buttons(ctx: &Ctx, person: &Person, id: i64) -> teloxide::types::InlineK
     ])
 }
 
-/// The full details, for the volunteer who holds the request, with its code word.
-pub async fn details_for_claimer(
+/// The full details, for the volunteer who holds the request, with the notes earlier volunteers
+/// left (`aftercare::notes_for_claimer`) and its code word.
+pub fn details_for_claimer(
     ctx: &Ctx,
-    conn: &mut sqlx::SqliteConnection,
     person: &Person,
     row: &RequestRow,
     requester_name: &str,
+    notes: &[String],
     word: Option<&str>,
-) -> Result<Vec<Outgoing>, sqlx::Error> {
+) -> Vec<Outgoing> {
     let mut text =
         render::claimer_details(&ctx.i18n, &ctx.regions, person.lang, row, requester_name);
-    text.push_str(&super::aftercare::notes_for_claimer(ctx, conn, person.lang, row).await?);
+    text.push_str(&super::aftercare::notes_text(ctx, person.lang, notes));
     let text = super::door::with_code_word(ctx, person.lang, row.id, word, text);
     let details = Payload::Details {
         request_id: row.id,
@@ -87,7 +88,7 @@ pub async fn details_for_claimer(
             },
         });
     }
-    Ok(outs)
+    outs
 }
 
 pub async fn claim(ctx: &Ctx, person: &Person, q: &CallbackQuery, id: i64) -> HandlerResult {
@@ -198,6 +199,11 @@ pub async fn hand_over(
     volunteer: &Person,
 ) -> Result<(), sqlx::Error> {
     let (i18n, regions, me, id) = (&ctx.i18n, &ctx.regions, volunteer.id, claimed.id);
+    // The requester (their language for the code word, from here on from the cache), the
+    // volunteer's name, the notes and the followers: one read.
+    let look =
+        db::requests::hand_over_look(tx, claimed, volunteer.id, super::aftercare::NOTES_SHOWN)
+            .await?;
     let word = super::door::new_code_word(tx, claimed).await?;
     notify::close_pushes(tx, id, true, |lang, chat| {
         if chat == me {
@@ -207,17 +213,18 @@ pub async fn hand_over(
         }
     })
     .await?;
-    // The requester's name from the cache (their language was read just before).
-    let requester_name = tx
-        .user(claimed.requester_id)
-        .await?
-        .map(|u| u.first_name)
-        .unwrap_or_default();
-    let outs =
-        details_for_claimer(ctx, tx, volunteer, claimed, &requester_name, Some(&word)).await?;
+    let requester_name = look.requester.map(|u| u.first_name).unwrap_or_default();
+    let outs = details_for_claimer(
+        ctx,
+        volunteer,
+        claimed,
+        &requester_name,
+        &look.notes,
+        Some(&word),
+    );
     crate::outbox::enqueue_all(tx, &outs).await?;
-    let volunteer_name = db::volunteers::display_name(tx, volunteer.id)
-        .await?
+    let volunteer_name = look
+        .volunteer_name
         .unwrap_or_else(|| volunteer.first_name.clone());
     let requester_lang = notify::lang_of(tx, claimed.requester_id).await?;
     let text = ctx.i18n.f(
@@ -225,7 +232,16 @@ pub async fn hand_over(
         "requester-claimed",
         &args![("id", id), ("name", escape(&volunteer_name))],
     );
-    super::door::claimed(ctx, tx, claimed, &word, &volunteer_name, text).await
+    super::door::claimed(
+        ctx,
+        tx,
+        claimed,
+        &word,
+        &volunteer_name,
+        &look.followers,
+        text,
+    )
+    .await
 }
 
 /// Why a transition on `id` by this volunteer did not happen.

@@ -509,10 +509,15 @@ pub async fn my(ctx: &Ctx, person: &Person) -> HandlerResult {
             for r in &held {
                 let word = db::door::code_word(&mut tx, r.id).await?;
                 let name = db::users::first_name(&mut tx, r.requester_id).await?;
-                outs.extend(
-                    lifecycle::details_for_claimer(ctx, &mut tx, person, r, &name, word.as_deref())
-                        .await?,
-                );
+                let notes = super::aftercare::notes_for_claimer(&mut tx, r).await?;
+                outs.extend(lifecycle::details_for_claimer(
+                    ctx,
+                    person,
+                    r,
+                    &name,
+                    &notes,
+                    word.as_deref(),
+                ));
             }
             drop(tx);
         }

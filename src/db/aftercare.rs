@@ -267,24 +267,28 @@ pub async fn add_note(
 }
 
 /// The latest notes left about this person helped on their other requests, newest first.
+/// The latest notes about a person helped (?1 requester, ?2 for whom, ?3 the beneficiary's name),
+/// but those of request ?4, at most ?5, newest first.
+pub(super) const NOTES_ABOUT: &str = "
+    SELECT id, note FROM visit_notes
+    WHERE requester_id = ?1 AND for_whom = ?2 AND beneficiary_name IS ?3 AND request_id <> ?4
+    ORDER BY id DESC LIMIT ?5";
+
 pub async fn notes_about(
     conn: &mut SqliteConnection,
     about: &Person<'_>,
     except_request: i64,
     limit: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT note FROM visit_notes
-         WHERE requester_id = ? AND for_whom = ? AND beneficiary_name IS ? AND request_id <> ?
-         ORDER BY id DESC LIMIT ?",
-    )
-    .bind(about.requester_id)
-    .bind(about.for_whom)
-    .bind(about.beneficiary_name)
-    .bind(except_request)
-    .bind(limit)
-    .fetch_all(conn)
-    .await
+    let notes: Vec<(i64, String)> = sqlx::query_as(NOTES_ABOUT)
+        .bind(about.requester_id)
+        .bind(about.for_whom)
+        .bind(about.beneficiary_name)
+        .bind(except_request)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    Ok(notes.into_iter().map(|(_, note)| note).collect())
 }
 
 pub async fn add_concern(

@@ -125,14 +125,17 @@ pub async fn stop_sharing(tx: &mut Tx, request_id: i64) -> Result<Vec<i64>, sqlx
     Ok(followers)
 }
 
+/// The followers of request ?1 who can be written to, in the order they began to follow.
+pub(super) const FOLLOWERS: &str = "
+    SELECT f.user_id, f.since FROM followers f JOIN users u ON u.id = f.user_id
+    WHERE f.request_id = ?1 AND u.unreachable_at IS NULL ORDER BY f.since, f.user_id";
+
 pub async fn followers(tx: &mut Tx, request_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT f.user_id FROM followers f JOIN users u ON u.id = f.user_id
-         WHERE f.request_id = ? AND u.unreachable_at IS NULL ORDER BY f.since, f.user_id",
-    )
-    .bind(request_id)
-    .fetch_all(&mut **tx)
-    .await
+    let rows: Vec<(i64, i64)> = sqlx::query_as(FOLLOWERS)
+        .bind(request_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(rows.into_iter().map(|(user, _)| user).collect())
 }
 
 pub async fn follower_count(tx: &mut Tx, request_id: i64) -> Result<i64, sqlx::Error> {

@@ -52,6 +52,12 @@ pub struct Tx {
     dialogues: Vec<(i64, Option<String>)>,
 }
 
+/// Where a transaction takes a person's row from (`Tx::user_source`).
+pub(crate) enum UserSource {
+    Cached(users::UserRow),
+    Read(Option<cache::ReadStart>),
+}
+
 /// How a transaction ends.
 enum End {
     Commit,
@@ -221,24 +227,42 @@ impl Tx {
     /// what was committed (a transaction holds the write gate, so nobody commits meanwhile) and
     /// goes into the cache when this transaction has not changed it.
     pub async fn user(&mut self, id: i64) -> Result<Option<users::UserRow>, sqlx::Error> {
-        let changed = self.touched.iter().any(|t| match t {
-            Touch::User(u) => *u == id,
-            Touch::UserRow(row) => row.id == id,
-            _ => false,
-        });
-        let start = match self.cache.user(id) {
-            Ok(row) if !changed => return Ok(Some(row)),
-            Ok(_) => None,
-            Err(start) => (!changed).then_some(start),
+        let start = match self.user_source(id) {
+            UserSource::Cached(row) => return Ok(Some(row)),
+            UserSource::Read(start) => start,
         };
         let row: Option<users::UserRow> = sqlx::query_as(users::SELECT_USER)
             .bind(id)
             .fetch_optional(&mut **self)
             .await?;
+        Ok(self.user_read(start, row))
+    }
+
+    /// Where `user` takes a person's row from: the cache, or a read in this transaction (with
+    /// the moment to hand the cache, unless this transaction changed the person).
+    pub(crate) fn user_source(&self, id: i64) -> UserSource {
+        let changed = self.touched.iter().any(|t| match t {
+            Touch::User(u) => *u == id,
+            Touch::UserRow(row) => row.id == id,
+            _ => false,
+        });
+        match self.cache.user(id) {
+            Ok(row) if !changed => UserSource::Cached(row),
+            Ok(_) => UserSource::Read(None),
+            Err(start) => UserSource::Read((!changed).then_some(start)),
+        }
+    }
+
+    /// A person's row read in this transaction (see `user_source`), noted in the cache.
+    pub(crate) fn user_read(
+        &self,
+        start: Option<cache::ReadStart>,
+        row: Option<users::UserRow>,
+    ) -> Option<users::UserRow> {
         if let (Some(start), Some(row)) = (start, &row) {
             self.cache.fill_user(start, row.clone());
         }
-        Ok(row)
+        row
     }
 }
 

@@ -599,6 +599,92 @@ pub async fn unfinished_of(pool: &SqlitePool, requester: i64) -> Result<i64, sql
         .await
 }
 
+/// What handing a taken request to its volunteer reads, in one trip to SQLite: the requester's
+/// row (from the cache if there), the volunteer's name, the latest notes earlier volunteers left
+/// about the person helped (at most `notes`, newest first, `aftercare::NOTES_ABOUT`), and the
+/// request's followers who can be written to (`door::FOLLOWERS`).
+#[derive(Debug, Default)]
+pub struct HandOverLook {
+    pub requester: Option<super::users::UserRow>,
+    pub volunteer_name: Option<String>,
+    pub notes: Vec<String>,
+    pub followers: Vec<i64>,
+}
+
+/// ?1 the requester, ?2 and ?3 whom the request helps, ?4 the request, ?5 how many notes, ?6 the
+/// volunteer. Each part by its own index: users and volunteers by primary key, visit_notes by
+/// requester, followers by request.
+static HAND_OVER_LOOK: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT u.first_name, u.username, u.tg_language, u.language, u.unreachable_at,
+            (SELECT display_name FROM volunteers WHERE user_id = ?6) AS volunteer_name,
+            (SELECT json_group_array(json_array(id, note)) FROM ({notes})) AS notes,
+            (SELECT json_group_array(json_array(since, user_id)) FROM ({followers})) AS followers
+         FROM (SELECT ?1 AS id) k LEFT JOIN users u ON u.id = k.id",
+        notes = super::aftercare::NOTES_ABOUT,
+        followers = super::door::FOLLOWERS.replace("?1", "?4"),
+    )
+});
+
+pub async fn hand_over_look(
+    tx: &mut Tx,
+    row: &RequestRow,
+    volunteer: i64,
+    notes: i64,
+) -> Result<HandOverLook, sqlx::Error> {
+    use sqlx::Row;
+    let source = tx.user_source(row.requester_id);
+    let found = sqlx::query(sqlx::AssertSqlSafe(HAND_OVER_LOOK.as_str()))
+        .bind(row.requester_id)
+        .bind(&row.for_whom)
+        .bind(&row.beneficiary_name)
+        .bind(row.id)
+        .bind(notes)
+        .bind(volunteer)
+        .fetch_one(&mut **tx)
+        .await?;
+    let requester = match source {
+        super::UserSource::Cached(cached) => Some(cached),
+        super::UserSource::Read(start) => {
+            let read = found
+                .try_get::<Option<String>, _>("first_name")?
+                .map(|first_name| -> Result<_, sqlx::Error> {
+                    Ok(super::users::UserRow {
+                        id: row.requester_id,
+                        first_name,
+                        username: found.try_get("username")?,
+                        tg_language: found.try_get("tg_language")?,
+                        language: found.try_get("language")?,
+                        unreachable_at: found.try_get("unreachable_at")?,
+                    })
+                })
+                .transpose()?;
+            tx.user_read(start, read)
+        }
+    };
+    let json = |column: &str| -> Result<Vec<(i64, serde_json::Value)>, sqlx::Error> {
+        let text: String = found.try_get(column)?;
+        serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    };
+    // Each list in its order again (a JSON array keeps it, but nothing needs to rest on that).
+    let mut notes = json("notes")?;
+    notes.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
+    let mut followers = json("followers")?;
+    followers.sort_by_key(|(since, user)| (*since, user.as_i64()));
+    Ok(HandOverLook {
+        requester,
+        volunteer_name: found.try_get("volunteer_name")?,
+        notes: notes
+            .into_iter()
+            .filter_map(|(_, n)| n.as_str().map(str::to_owned))
+            .collect(),
+        followers: followers
+            .into_iter()
+            .filter_map(|(_, u)| u.as_i64())
+            .collect(),
+    })
+}
+
 /// `unfinished_of`, read on the connection of a write transaction (to re-check the limit there).
 /// What may stop a new request in a region: the requester's unfinished requests and the
 /// region's intake pause message, in one statement.
@@ -757,6 +843,63 @@ pub async fn close_pushes(
 #[cfg(test)]
 mod tests {
     use crate::db::testing::{memory_db, plan};
+
+    /// A Take's one read: the requester, the volunteer's name, the newest notes about the person
+    /// helped but this request's own, and the followers who can be written to, in order; each
+    /// part by its own index.
+    #[tokio::test]
+    async fn the_hand_over_look_reads_what_a_take_needs_in_one_statement() {
+        let (_dir, pool) = crate::db::testing::file_db().await;
+        crate::db::testing::seed_request(&pool, 5, "claimed").await;
+        crate::db::testing::seed_request(&pool, 6, "closed").await;
+        sqlx::query(
+            "INSERT INTO users (id, first_name, created_at, unreachable_at) VALUES
+                 (20, 'Vera', 0, NULL), (21, 'Gone', 0, 5), (22, 'Oleg', 0, NULL);
+             INSERT INTO volunteers (user_id, display_name, status, created_at)
+                 VALUES (20, 'Vera K.', 'approved', 0);
+             INSERT INTO visit_notes (requester_id, request_id, volunteer_id, note, created_at) VALUES
+                 (9, 6, 20, 'first', 0), (9, 6, 20, 'second', 0), (9, 6, 20, 'third', 0),
+                 (9, 5, 20, 'this request', 0);
+             INSERT INTO followers (request_id, user_id, since) VALUES
+                 (5, 22, 30), (5, 21, 10), (5, 9, 20), (6, 20, 0);",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let mut tx = crate::db::begin_write(&pool).await.unwrap();
+        let row = super::get_tx(&mut tx, 5).await.unwrap().unwrap();
+        let look = super::hand_over_look(&mut tx, &row, 20, 2).await.unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(look.requester.map(|u| u.first_name).as_deref(), Some("R"));
+        assert_eq!(look.volunteer_name.as_deref(), Some("Vera K."));
+        assert_eq!(look.notes, vec!["third".to_owned(), "second".to_owned()]);
+        assert_eq!(look.followers, vec![9, 22]);
+        // The requester's row went into the cache.
+        assert!(crate::db::cache(&pool).user(9).is_ok());
+
+        let pool = memory_db(i64::MAX).await;
+        let steps = plan(&pool, &super::HAND_OVER_LOOK, 6).await;
+        // No table is walked: only the constant row and the subqueries' own rows.
+        assert!(
+            steps
+                .iter()
+                .filter_map(|s| s.strip_prefix("SCAN "))
+                .all(|what| what == "CONSTANT ROW"
+                    || what == "k"
+                    || what.starts_with("(subquery-")),
+            "{steps:#?}"
+        );
+        for index in [
+            "volunteers USING INTEGER PRIMARY KEY",
+            "visit_notes USING INDEX visit_notes_by_person",
+            "USING PRIMARY KEY (request_id=?)",
+        ] {
+            assert!(
+                steps.iter().any(|s| s.contains(index)),
+                "{index}: {steps:#?}"
+            );
+        }
+    }
 
     /// /tasks reads only the open requests of the volunteer's regions and kinds of help.
     #[tokio::test]
