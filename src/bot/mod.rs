@@ -29,6 +29,8 @@ use futures_util::future::BoxFuture;
 use sqlx::SqlitePool;
 use teloxide::dispatching::dialogue::{GetChatId, Storage};
 use teloxide::dispatching::{DpHandlerDescription, UpdateFilterExt, UpdateHandler};
+use teloxide::dptree::Type;
+use teloxide::dptree::di::DependencyMap;
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::ReplyMarkup;
@@ -258,89 +260,87 @@ async fn within_limits(update: &Update, ctx: &Ctx) -> bool {
     }
 }
 
-/// What every served update passes first: the per-person input bound (before any SQL), the
-/// redelivery check, and recording the person.
-/// What every update passes before a handler sees it, as one step of the schema: the person's
-/// input bound (`within_limits`), a redelivered update skipped (`fresh_update`), the person
-/// recorded (`person_of`). It gives the handlers the `Ctx` of this update and its `Person`. One
-/// step, reading the update where the dispatcher put it: dptree copies its dependencies at each
-/// step of a chain, and an update is the largest of them.
+/// One step of the schema that reads what it needs where the dispatcher put it (dptree copies a
+/// dependency for every function that takes it, at every step of a chain): `admit` gets the
+/// dependencies and returns them with what it adds (`gives`), or nothing, and then the update
+/// goes on to the next branch.
 #[track_caller]
-fn guard() -> UpdateHandler<HandlerError> {
-    use dptree::{HandlerDescription, HandlerSignature, Type};
+fn step<F, Fut>(needs: &[Type], gives: &[Type], admit: F) -> UpdateHandler<HandlerError>
+where
+    F: Fn(DependencyMap) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Option<DependencyMap>> + Send + 'static,
+{
+    use dptree::{HandlerDescription, HandlerSignature};
     use std::ops::ControlFlow;
     let here = std::panic::Location::caller();
+    let admit = Arc::new(admit);
     dptree::from_fn_with_description(
         DpHandlerDescription::filter_map_async(),
-        |deps: dptree::di::DependencyMap, cont| async move {
-            let update = deps.get::<Update>();
-            let ctx = deps.get::<Ctx>();
-            if !within_limits(&update, &ctx).await {
-                return ControlFlow::Continue(deps);
-            }
-            let Some(fresh) = fresh_update(&update, &ctx).await else {
-                return ControlFlow::Continue(deps);
-            };
-            let Some(person) = person_of(&update, &fresh).await else {
-                return ControlFlow::Continue(deps);
-            };
-            let mut admitted = deps.clone();
-            admitted.insert(fresh);
-            admitted.insert(person);
-            match cont(admitted).await {
-                ControlFlow::Continue(_) => ControlFlow::Continue(deps),
-                ControlFlow::Break(result) => ControlFlow::Break(result),
+        move |deps: DependencyMap, cont| {
+            let admit = Arc::clone(&admit);
+            async move {
+                match admit(deps.clone()).await {
+                    None => ControlFlow::Continue(deps),
+                    Some(more) => match cont(more).await {
+                        ControlFlow::Continue(_) => ControlFlow::Continue(deps),
+                        ControlFlow::Break(result) => ControlFlow::Break(result),
+                    },
+                }
             }
         },
         HandlerSignature::Other {
-            obligations: [(Type::of::<Update>(), here), (Type::of::<Ctx>(), here)].into(),
-            guaranteed_outcomes: [Type::of::<Ctx>(), Type::of::<Person>()].into(),
+            obligations: needs.iter().map(|t| (*t, here)).collect(),
+            guaranteed_outcomes: gives.iter().copied().collect(),
             conditional_outcomes: Default::default(),
             continues: true,
         },
     )
 }
 
+/// What every update passes before a handler sees it, as one step: the person's input bound
+/// (`within_limits`, before any SQL), a redelivered update skipped (`fresh_update`), the person
+/// recorded (`person_of`). The handlers get the `Ctx` of this update and its `Person`.
+#[track_caller]
+fn guard() -> UpdateHandler<HandlerError> {
+    step(
+        &[Type::of::<Update>(), Type::of::<Ctx>()],
+        &[Type::of::<Ctx>(), Type::of::<Person>()],
+        |mut deps| async move {
+            let (update, ctx) = (deps.get::<Update>(), deps.get::<Ctx>());
+            if !within_limits(&update, &ctx).await {
+                return None;
+            }
+            let fresh = fresh_update(&update, &ctx).await?;
+            let person = person_of(&update, &fresh).await?;
+            deps.insert(fresh);
+            deps.insert(person);
+            Some(deps)
+        },
+    )
+}
+
 /// A message or press from a private chat, with the chat's dialogue (`State`, from the dialogue
-/// storage) for the handler; anything else goes on to the next branch. One step that reads the
-/// message or press where the dispatcher put it (a filter and teloxide's `enter_dialogue` take
-/// three, each with a copy of it). A chat whose state cannot be read is not handled, as with
-/// `enter_dialogue`.
+/// storage) for the handler; anything else goes on to the next branch. One step (a filter and
+/// teloxide's `enter_dialogue` take three, each with a copy of the message or press). A chat
+/// whose state cannot be read is not handled, as with `enter_dialogue`.
 #[track_caller]
 fn in_private_dialogue<T: GetChatId + Send + Sync + 'static>() -> UpdateHandler<HandlerError> {
-    use dptree::{HandlerDescription, HandlerSignature, Type};
-    use std::ops::ControlFlow;
-    let here = std::panic::Location::caller();
-    dptree::from_fn_with_description(
-        DpHandlerDescription::filter_map_async(),
-        |deps: dptree::di::DependencyMap, cont| async move {
-            let Some(chat) = deps.get::<T>().chat_id().filter(|c| c.is_user()) else {
-                return ControlFlow::Continue(deps);
-            };
+    step(
+        &[Type::of::<T>(), Type::of::<Arc<DialogueStorage>>()],
+        &[Type::of::<State>()],
+        |mut deps| async move {
+            let chat = deps.get::<T>().chat_id().filter(|c| c.is_user())?;
             let storage = Arc::clone(&*deps.get::<Arc<DialogueStorage>>());
-            let state = match Storage::<State>::get_dialogue(storage, chat).await {
-                Ok(state) => state.unwrap_or_default(),
+            match Storage::<State>::get_dialogue(storage, chat).await {
+                Ok(state) => {
+                    deps.insert(state.unwrap_or_default());
+                    Some(deps)
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "cannot read a dialogue");
-                    return ControlFlow::Continue(deps);
+                    None
                 }
-            };
-            let mut next = deps.clone();
-            next.insert(state);
-            match cont(next).await {
-                ControlFlow::Continue(_) => ControlFlow::Continue(deps),
-                ControlFlow::Break(result) => ControlFlow::Break(result),
             }
-        },
-        HandlerSignature::Other {
-            obligations: [
-                (Type::of::<T>(), here),
-                (Type::of::<Arc<DialogueStorage>>(), here),
-            ]
-            .into(),
-            guaranteed_outcomes: [Type::of::<State>()].into(),
-            conditional_outcomes: Default::default(),
-            continues: true,
         },
     )
 }
