@@ -139,7 +139,7 @@ async fn commit<'a>(
     batch: impl IntoIterator<Item = &'a Answer>,
 ) -> (Writer, Result<(), sqlx::Error>) {
     let batch: Vec<&Answer> = batch.into_iter().collect();
-    let mut tx = Tx::begun_by_next_statement(file, writer);
+    let mut tx = Tx::new(file, writer, true);
     let writer = match write_all(&mut tx, people, batch.iter().copied(), &[], Frame::Whole).await {
         Ok(()) => return tx.end(super::End::Committed).await,
         Err(_) => tx.end(super::End::Rollback).await.0,

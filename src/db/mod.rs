@@ -79,8 +79,7 @@ pub struct NewEvent {
 impl Tx {
     /// `BEGIN IMMEDIATE` on the writer's connection; on failure the gate comes back with the error.
     async fn begin(file: &FileState, writer: Writer) -> Result<Tx, (sqlx::Error, Writer)> {
-        let mut tx = Tx::begun_by_next_statement(file, writer);
-        tx.open = false;
+        let mut tx = Tx::new(file, writer, false);
         let begun = match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *tx).await {
             // A transaction left open by a task that ended before it could roll back: end it.
             Err(_) => {
@@ -98,12 +97,12 @@ impl Tx {
         }
     }
 
-    /// A transaction whose `BEGIN IMMEDIATE` goes first in the next statement sent (see
-    /// `group::commit`).
-    fn begun_by_next_statement(file: &FileState, writer: Writer) -> Tx {
+    /// A transaction on the writer's connection; `open`: already begun, or begun by the next
+    /// statement sent, which starts with `BEGIN IMMEDIATE` (see `group::commit`).
+    fn new(file: &FileState, writer: Writer, open: bool) -> Tx {
         Tx {
             writer: Some(writer),
-            open: true,
+            open,
             cache: file.cache.clone(),
             touched: Vec::new(),
             handled: None,

@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
-use sqlx::SqliteConnection;
 use teloxide::types::{CallbackQuery, ReplyMarkup};
 use teloxide::utils::html::escape;
 use tokio::sync::watch;
@@ -200,18 +199,7 @@ pub async fn send_chart(
     // Answered first: drawing takes a moment, and the button must not spin meanwhile.
     ctx.answer_callback(q, None, false).await;
     let until = region.today(ctx.clock.now());
-    let mut conn = ctx.pool.acquire().await?;
-    let chart = chart(
-        ctx,
-        &mut conn,
-        person.lang,
-        region,
-        until,
-        person.id,
-        Priority::Reply,
-    )
-    .await?;
-    drop(conn);
+    let chart = chart(ctx, person.lang, region, until, person.id, Priority::Reply).await?;
     let out = match chart {
         Some(out) => out,
         None => ctx.reply(person, ctx.t(person.lang, "error-generic"), None),
@@ -251,6 +239,7 @@ async fn build(
         cap: LIST_CAP as i64,
     };
     let data = digests::read(&mut conn, &query).await?;
+    drop(conn);
     let text = render_text(&ctx.i18n, lang, region, span, &data);
     let button = inline(vec![vec![(
         ctx.t(lang, "digest-chart-button"),
@@ -263,16 +252,15 @@ async fn build(
         Some(ReplyMarkup::InlineKeyboard(button)),
     )];
     if let Some(until) = chart_until {
-        outs.extend(chart(ctx, &mut conn, lang, region, until, chat_id, priority).await?);
+        outs.extend(chart(ctx, lang, region, until, chat_id, priority).await?);
     }
     Ok(outs)
 }
 
 /// The chart of the `CHART_DAYS` local days before `until`, as a photo; None if it could not be
-/// drawn (logged).
+/// drawn (logged). The connection its read takes goes back to the pool before the drawing.
 async fn chart(
     ctx: &Ctx,
-    conn: &mut SqliteConnection,
     lang: Lang,
     region: &Region,
     until: NaiveDate,
@@ -282,7 +270,8 @@ async fn chart(
     let first = until - chrono::Days::new(u64::from(CHART_DAYS));
     let from = local_instant(&region.tz, first, NaiveTime::MIN).timestamp_millis();
     let to = local_instant(&region.tz, until, NaiveTime::MIN).timestamp_millis();
-    let events = digests::chart_events(conn, region.id, from, to).await?;
+    let events =
+        digests::chart_events(&mut *ctx.pool.acquire().await?, region.id, from, to).await?;
     let days = day_series(&region.tz, first, CHART_DAYS, &events);
     let last = first + chrono::Days::new(u64::from(CHART_DAYS - 1));
     let caption = ctx.i18n.f(
