@@ -1486,7 +1486,8 @@ async fn seed_scale(dir: &Path) -> Duration {
     .unwrap();
     // The requests and their events go in with the tables' indexes and triggers dropped, which are
     // then made again from their own definitions (several times faster than updating the indexes
-    // row by row); what the events' trigger derives is set below in one statement each.
+    // row by row); what the events' trigger derives is set below in one statement each, and the
+    // digest's tallies are counted once at the end.
     let indexes: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')
          AND sql IS NOT NULL AND tbl_name IN ('help_requests', 'request_events')",
@@ -1578,6 +1579,10 @@ async fn seed_scale(dir: &Path) -> Duration {
             .execute(&mut *tx)
             .await
             .unwrap();
+    }
+    // The digest's tallies, which the dropped triggers would have kept.
+    for sql in mutual_aid_bot::db::digests::RETALLY {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
     }
     println!(
         "  scale_1m: users and volunteers {:.1} s, requests and events {:.1} s, indexes {:.1} s",

@@ -18,26 +18,83 @@ use super::duty::RUNNING_IN_REGION;
 
 // The figures, with how each is served (EXPLAIN QUERY PLAN; checked by the test below).
 
-/// SEARCH request_events USING COVERING INDEX request_events_by_region
-/// (region_id=? AND kind=? AND at>? AND at<?): only the region's events of the window are read,
-/// once, from the index. A request counts once per kind: by its first event of that kind in the
-/// window, the one whose `prev_kind_at` (migrations/0013) is before the window or absent.
-const PERIOD_COUNTS: &str = "
-    SELECT e.kind, COUNT(*) AS n
-    FROM request_events e
-    WHERE e.region_id = ?1 AND e.kind IN ('created', 'claimed', 'done', 'closed', 'cancelled')
-      AND e.at >= ?2 AND e.at < ?3
-      AND (e.prev_kind_at IS NULL OR e.prev_kind_at < ?2)
-    GROUP BY e.kind";
+/// The hours' tallies a window [?2, ?3) touches (migrations/0018): SEARCH h USING PRIMARY KEY
+/// (region_id=? AND kind=? AND hour>? AND hour<?), 25 rows a kind for a day.
+const HOURS: &str = "h.region_id = ?1 AND h.hour >= ?2 / 3600000 AND h.hour <= ?3 / 3600000";
 
-/// As PERIOD_COUNTS: each volunteer once, by their first claimed or done event of the region in
-/// the window (`by_volunteer`, `prev_actor_at`). Only volunteers count: a lead who assigns a
-/// request is the actor of its claimed event.
-const ACTIVE_VOLUNTEERS: &str = "
-    SELECT COUNT(*)
-    FROM request_events e
-    WHERE e.region_id = ?1 AND e.kind IN ('claimed', 'done') AND e.at >= ?2 AND e.at < ?3
-      AND e.by_volunteer = 1 AND (e.prev_actor_at IS NULL OR e.prev_actor_at < ?2)";
+/// The events of those hours outside the window: before ?2 in the first hour, from ?3 in the last
+/// (none when ?3 is now). SEARCH e USING COVERING INDEX request_events_by_region (region_id=? AND
+/// kind=? AND at>? AND at<?).
+const OUTSIDE: [&str; 2] = [
+    "e.region_id = ?1 AND e.at >= ?2 / 3600000 * 3600000 AND e.at < ?2",
+    "e.region_id = ?1 AND e.at >= ?3 AND e.at < (?3 / 3600000 + 1) * 3600000",
+];
+
+/// The events of the window that are not the first of their kind for their request there: their
+/// kind's previous time is in the window too. SEARCH e USING COVERING INDEX
+/// request_events_kind_again (region_id=? AND kind=? AND prev_kind_at>?), a partial index of such
+/// events only; the unary + keeps the planner off the region's whole range.
+const KIND_AGAIN: &str = "e.region_id = ?1 AND e.prev_kind_at >= ?2 AND +e.at >= ?2 AND +e.at < ?3";
+
+/// As KIND_AGAIN, for a volunteer's claims and finishes: SEARCH e USING COVERING INDEX
+/// request_events_volunteer_again (region_id=? AND prev_actor_at>?).
+const VOLUNTEER_AGAIN: &str = "e.region_id = ?1 AND e.by_volunteer = 1 AND e.prev_actor_at >= ?2
+      AND +e.at >= ?2 AND +e.at < ?3";
+
+/// How many requests of the region had an event of each kind in [?2, ?3): each request counts
+/// once per kind (a request claimed, released and claimed again is one claimed request), by its
+/// first event of that kind in the window, the one whose `prev_kind_at` (migrations/0013) is
+/// before the window or absent. That is every event of the window (the hours' tallies, less the
+/// events of those hours outside it), less those whose `prev_kind_at` is in the window too.
+static PERIOD_COUNTS: LazyLock<String> = LazyLock::new(|| {
+    const KINDS: &str = "('created', 'claimed', 'done', 'closed', 'cancelled')";
+    let [before, after] = OUTSIDE;
+    format!(
+        "SELECT kind, SUM(n) AS n FROM (
+            SELECT h.kind, h.events AS n FROM region_event_hours h
+            WHERE {HOURS} AND h.kind IN {KINDS}
+            UNION ALL SELECT e.kind, -1 FROM request_events e WHERE {before} AND e.kind IN {KINDS}
+            UNION ALL SELECT e.kind, -1 FROM request_events e WHERE {after} AND e.kind IN {KINDS}
+            UNION ALL SELECT e.kind, -1 FROM request_events e
+            WHERE {KIND_AGAIN} AND e.kind IN {KINDS})
+        GROUP BY kind"
+    )
+});
+
+/// As PERIOD_COUNTS, for volunteers: each once, by their first claimed or done event of the
+/// region in the window (`by_volunteer`, `prev_actor_at`). Only volunteers count: a lead who
+/// assigns a request is the actor of its claimed event.
+static ACTIVE_VOLUNTEERS: LazyLock<String> = LazyLock::new(|| {
+    const KINDS: &str = "('claimed', 'done')";
+    let [before, after] = OUTSIDE;
+    format!(
+        "SELECT COALESCE(SUM(n), 0) FROM (
+            SELECT h.by_volunteer AS n FROM region_event_hours h WHERE {HOURS} AND h.kind IN {KINDS}
+            UNION ALL SELECT -1 FROM request_events e
+            WHERE {before} AND e.kind IN {KINDS} AND e.by_volunteer = 1
+            UNION ALL SELECT -1 FROM request_events e
+            WHERE {after} AND e.kind IN {KINDS} AND e.by_volunteer = 1
+            UNION ALL SELECT -1 FROM request_events e
+            WHERE {VOLUNTEER_AGAIN} AND e.kind IN {KINDS})"
+    )
+});
+
+/// Requests a weekly repeat created in the window, as PERIOD_COUNTS counts created requests: the
+/// hours' `from_repeats`, less the events outside the window and the repeated ones, each checked
+/// in repeat_requests by its primary key.
+static REPEATS_POSTED: LazyLock<String> = LazyLock::new(|| {
+    const REPEAT: &str = "e.kind = 'created'
+        AND EXISTS (SELECT 1 FROM repeat_requests rr WHERE rr.request_id = e.request_id)";
+    let [before, after] = OUTSIDE;
+    format!(
+        "SELECT COALESCE(SUM(n), 0) FROM (
+            SELECT h.from_repeats AS n FROM region_event_hours h
+            WHERE {HOURS} AND h.kind = 'created'
+            UNION ALL SELECT -1 FROM request_events e WHERE {before} AND {REPEAT}
+            UNION ALL SELECT -1 FROM request_events e WHERE {after} AND {REPEAT}
+            UNION ALL SELECT -1 FROM request_events e WHERE {KIND_AGAIN} AND {REPEAT})"
+    )
+});
 
 /// SEARCH help_requests USING INDEX help_requests_by_region_status_age
 /// (region_id=? AND status=? AND created_at<?): rows are read for the listed ones only.
@@ -98,29 +155,28 @@ const SUSPENDED_VOLUNTEERS: &str = "
     SELECT COUNT(*) FROM volunteers v CROSS JOIN volunteer_regions vr
     WHERE v.status = 'suspended' AND vr.user_id = v.user_id AND vr.region_id = ?1";
 
-/// Requests a weekly repeat created in the window. Few requests come from repeats, so they are
-/// read from repeat_requests (SEARCH rr USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)) between
-/// the lowest and highest request created in the region's window (two passes over the range of
-/// PERIOD_COUNTS), each then checked through its own events (request_events_by_request; the
-/// unary + keeps the planner off the region's range) — not every created event of the window
-/// looked up in repeat_requests.
-const REPEATS_POSTED: &str = "
-    SELECT COUNT(*) FROM repeat_requests rr
-    WHERE rr.request_id BETWEEN
-        (SELECT MIN(e.request_id) FROM request_events e
-         WHERE e.region_id = ?1 AND e.kind = 'created' AND e.at >= ?2 AND e.at < ?3)
-        AND (SELECT MAX(e.request_id) FROM request_events e
-         WHERE e.region_id = ?1 AND e.kind = 'created' AND e.at >= ?2 AND e.at < ?3)
-      AND EXISTS (SELECT 1 FROM request_events e
-          WHERE e.request_id = rr.request_id AND +e.kind = 'created' AND +e.region_id = ?1
-            AND +e.at >= ?2 AND +e.at < ?3
-            AND (e.prev_kind_at IS NULL OR e.prev_kind_at < ?2))";
-
-/// SEARCH help_requests USING COVERING INDEX help_requests_by_region_status_age (region_id=?).
+/// The region's requests by current status, from the tally the triggers keep (migrations/0018):
+/// SEARCH region_request_totals USING PRIMARY KEY (region_id=?).
 const TOTALS: &str = "
-    SELECT status, COUNT(*) AS n FROM help_requests WHERE region_id = ?1 GROUP BY status";
+    SELECT status, n FROM region_request_totals WHERE region_id = ?1 AND n > 0 ORDER BY status";
 
-/// As PERIOD_COUNTS, then each request by its primary key (for its status).
+/// The tallies of migrations/0018 made again from the rows, for a database whose rows were
+/// written with the triggers dropped (the load benchmark's seed).
+pub const RETALLY: [&str; 4] = [
+    "DELETE FROM region_event_hours",
+    "INSERT INTO region_event_hours (region_id, kind, hour, events, by_volunteer, from_repeats)
+     SELECT e.region_id, e.kind, e.at / 3600000, COUNT(*), SUM(e.by_volunteer),
+         SUM(e.kind = 'created'
+             AND EXISTS (SELECT 1 FROM repeat_requests rr WHERE rr.request_id = e.request_id))
+     FROM request_events e WHERE e.region_id IS NOT NULL
+     GROUP BY e.region_id, e.kind, e.at / 3600000",
+    "DELETE FROM region_request_totals",
+    "INSERT INTO region_request_totals (region_id, status, n)
+     SELECT region_id, status, COUNT(*) FROM help_requests GROUP BY region_id, status",
+];
+
+/// SEARCH e USING COVERING INDEX request_events_by_region (region_id=? AND kind=? AND at>? AND
+/// at<?), then each request by its primary key (for its status).
 const CHART_EVENTS: &str = "
     SELECT e.request_id, e.kind, e.at, r.status
     FROM request_events e JOIN help_requests r ON r.id = e.request_id
@@ -215,8 +271,8 @@ pub struct DigestQuery {
 static DIGEST: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT
-            (SELECT json_group_array(json_array(kind, n)) FROM ({PERIOD_COUNTS})) AS counts,
-            ({ACTIVE_VOLUNTEERS}) AS active_volunteers,
+            (SELECT json_group_array(json_array(kind, n)) FROM ({counts})) AS counts,
+            ({active}) AS active_volunteers,
             (SELECT json_group_array(json_array(id, category, settlement, since, volunteer))
              FROM ({WAITING_LIST})) AS waiting,
             ({WAITING_COUNT}) AS waiting_total,
@@ -233,7 +289,10 @@ static DIGEST: LazyLock<String> = LazyLock::new(|| {
             ({SELF_PAUSED_COUNT}) AS self_paused_total,
             ({SUSPENDED_VOLUNTEERS}) AS suspended,
             ({RUNNING_IN_REGION}) AS repeats_running,
-            ({REPEATS_POSTED}) AS repeats_posted"
+            ({repeats}) AS repeats_posted",
+        counts = PERIOD_COUNTS.as_str(),
+        active = ACTIVE_VOLUNTEERS.as_str(),
+        repeats = REPEATS_POSTED.as_str(),
     )
 });
 
@@ -401,24 +460,26 @@ mod tests {
     use super::*;
 
     /// Every digest query, with how many parameters it takes.
-    const QUERIES: [(&str, &str, usize); 16] = [
-        ("PERIOD_COUNTS", PERIOD_COUNTS, 3),
-        ("ACTIVE_VOLUNTEERS", ACTIVE_VOLUNTEERS, 3),
-        ("WAITING_LIST", WAITING_LIST, 6),
-        ("WAITING_COUNT", WAITING_COUNT, 4),
-        ("HELD_LIST", HELD_LIST, 6),
-        ("HELD_COUNT", HELD_COUNT, 5),
-        ("PENDING_VOLUNTEERS", PENDING_VOLUNTEERS, 1),
-        ("SELF_PAUSED_LIST", SELF_PAUSED_LIST, 6),
-        ("SELF_PAUSED_COUNT", SELF_PAUSED_COUNT, 1),
-        ("SUSPENDED_VOLUNTEERS", SUSPENDED_VOLUNTEERS, 1),
-        ("REPEATS_POSTED", REPEATS_POSTED, 3),
-        ("TOTALS", TOTALS, 1),
-        ("CHART_EVENTS", CHART_EVENTS, 3),
-        ("LEAD_STATE", LEAD_STATE, 3),
-        ("RECORD_RUN", RECORD_RUN, 4),
-        ("DIGEST", "", 6),
-    ];
+    fn queries() -> [(&'static str, &'static str, usize); 16] {
+        [
+            ("PERIOD_COUNTS", PERIOD_COUNTS.as_str(), 3),
+            ("ACTIVE_VOLUNTEERS", ACTIVE_VOLUNTEERS.as_str(), 3),
+            ("WAITING_LIST", WAITING_LIST, 6),
+            ("WAITING_COUNT", WAITING_COUNT, 4),
+            ("HELD_LIST", HELD_LIST, 6),
+            ("HELD_COUNT", HELD_COUNT, 5),
+            ("PENDING_VOLUNTEERS", PENDING_VOLUNTEERS, 1),
+            ("SELF_PAUSED_LIST", SELF_PAUSED_LIST, 6),
+            ("SELF_PAUSED_COUNT", SELF_PAUSED_COUNT, 1),
+            ("SUSPENDED_VOLUNTEERS", SUSPENDED_VOLUNTEERS, 1),
+            ("REPEATS_POSTED", REPEATS_POSTED.as_str(), 3),
+            ("TOTALS", TOTALS, 1),
+            ("CHART_EVENTS", CHART_EVENTS, 3),
+            ("LEAD_STATE", LEAD_STATE, 3),
+            ("RECORD_RUN", RECORD_RUN, 4),
+            ("DIGEST", "", 6),
+        ]
+    }
 
     /// A database in memory with the migrations before `version`, without foreign keys.
     async fn memory_db(version: i64) -> SqlitePool {
@@ -430,10 +491,10 @@ mod tests {
         pool
     }
 
-    /// A day of a club's life in two regions, drawn from a fixed seed: requests taken, released,
-    /// taken again and finished, by volunteers and by a lead, several events in one millisecond.
-    /// (request id, actor, kind, at), in the order written.
-    fn events() -> Vec<(i64, Option<i64>, &'static str, i64)> {
+    /// A club's life in two regions, drawn from a fixed seed: requests taken, released, taken
+    /// again and finished, by volunteers and by a lead, several events in one millisecond; 0 to 3
+    /// `step`s (ms) between two events. (request id, actor, kind, at), in the order written.
+    fn events(step: i64) -> Vec<(i64, Option<i64>, &'static str, i64)> {
         const KINDS: [&str; 6] = [
             "created",
             "claimed",
@@ -452,7 +513,7 @@ mod tests {
         let mut at = 1_000;
         (0..600)
             .map(|_| {
-                at += next(4) as i64;
+                at += next(4) as i64 * step;
                 let request = 1 + next(40) as i64;
                 // Actors 1-8 volunteer, 9 leads, none: the bot itself.
                 let actor = match next(10) {
@@ -464,7 +525,7 @@ mod tests {
             .collect()
     }
 
-    async fn seed(pool: &SqlitePool, regions: (i64, i64)) {
+    async fn seed(pool: &SqlitePool, regions: (i64, i64), step: i64) {
         for id in 1..=40_i64 {
             let region = if id % 3 == 0 { regions.1 } else { regions.0 };
             sqlx::query(
@@ -497,7 +558,7 @@ mod tests {
             .await
             .unwrap();
         }
-        for (request, actor, kind, at) in events() {
+        for (request, actor, kind, at) in events(step) {
             sqlx::query(
                 "INSERT INTO request_events (request_id, actor_id, kind, at) VALUES (?, ?, ?, ?)",
             )
@@ -568,18 +629,19 @@ mod tests {
         (c, count(conn, sql, region, from, to).await)
     }
 
-    #[tokio::test]
-    async fn the_counts_are_distinct_requests_volunteers_and_repeats_in_any_window() {
-        let pool = memory_db(i64::MAX).await;
-        let regions = two_regions(&pool).await;
-        seed(&pool, regions).await;
-        let last = events().last().unwrap().3;
+    /// Compares the digest's counts with the definition's in every window [from, from + len) of
+    /// `froms` × `lens`, in both regions. Returns how many windows there were, in how many a request
+    /// claimed more than once counted once, and in how many a repeat had posted a request.
+    async fn compare_windows(
+        pool: &SqlitePool,
+        regions: (i64, i64),
+        froms: impl Iterator<Item = i64>,
+        lens: &[i64],
+    ) -> (i64, i64, i64) {
         let mut conn = pool.acquire().await.unwrap();
-        let mut windows = 0;
-        let mut repeated = 0;
-        let mut posted = 0;
-        for from in (1_000..last).step_by(17) {
-            for len in [1, 5, 60, 300, 2_000] {
+        let (mut windows, mut repeated, mut posted) = (0, 0, 0);
+        for from in froms {
+            for len in lens {
                 for region in [regions.0, regions.1] {
                     let to = from + len;
                     let query = DigestQuery {
@@ -611,37 +673,137 @@ mod tests {
                 }
             }
         }
+        (windows, repeated, posted)
+    }
+
+    #[tokio::test]
+    async fn the_counts_are_distinct_requests_volunteers_and_repeats_in_any_window() {
+        let pool = memory_db(i64::MAX).await;
+        let regions = two_regions(&pool).await;
+        seed(&pool, regions, 1).await;
+        let last = events(1).last().unwrap().3;
+        let froms = (1_000..last).step_by(17);
+        let (windows, repeated, posted) =
+            compare_windows(&pool, regions, froms, &[1, 5, 60, 300, 2_000]).await;
         // The seed exercises what the distinct counts are for.
         assert!(windows > 400, "{windows}");
         assert!(repeated > 50, "{repeated} of {windows} windows");
         assert!(posted > 100, "{posted} of {windows} windows");
     }
 
-    /// Events written before migration 0013 get the times the trigger gives new ones.
+    /// Requests a weekly repeat posts are recorded after their created event (the trigger on
+    /// repeat_requests tallies them then).
+    async fn repeats_recorded_after_their_events(pool: &SqlitePool) {
+        sqlx::query(
+            "INSERT INTO repeat_requests (request_id, repeat_id)
+             SELECT id, 2 FROM help_requests WHERE id % 4 = 2",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+
+    /// The same over ten days of events, with windows that start and end anywhere in an hour and
+    /// span minutes, hours and days: the hours' tallies, less the events of those hours outside
+    /// the window and the repeated ones, count as the window's events do.
+    #[tokio::test]
+    async fn the_counts_hold_across_hours_and_days() {
+        let pool = memory_db(i64::MAX).await;
+        let regions = two_regions(&pool).await;
+        seed(&pool, regions, 1_000_000).await;
+        repeats_recorded_after_their_events(&pool).await;
+        let last = events(1_000_000).last().unwrap().3;
+        assert!(last > 5 * 86_400_000, "{last}");
+        let froms = (1_000..last).step_by(7_777_777);
+        let lens = [1, 1_800_000, 3_600_000, 86_400_000, 100_000_017];
+        let (windows, repeated, posted) = compare_windows(&pool, regions, froms, &lens).await;
+        assert!(windows > 1_000, "{windows}");
+        assert!(repeated > 200, "{repeated} of {windows} windows");
+        assert!(posted > 300, "{posted} of {windows} windows");
+    }
+
+    /// Both tallies, as (region, kind, hour, events, by volunteer, from repeats) and
+    /// (region, status, requests); a status no request has any more is left out.
+    async fn tallies(
+        pool: &SqlitePool,
+    ) -> (
+        Vec<(i64, String, i64, i64, i64, i64)>,
+        Vec<(i64, String, i64)>,
+    ) {
+        let hours =
+            sqlx::query_as("SELECT * FROM region_event_hours ORDER BY region_id, kind, hour")
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        let totals = sqlx::query_as(
+            "SELECT region_id, status, n FROM region_request_totals WHERE n > 0
+             ORDER BY region_id, status",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        (hours, totals)
+    }
+
+    /// What the triggers keep is what counting the rows again gives, after requests change status
+    /// and region and one is deleted.
+    #[tokio::test]
+    async fn the_tallies_are_what_the_rows_give() {
+        let pool = memory_db(i64::MAX).await;
+        let regions = two_regions(&pool).await;
+        seed(&pool, regions, 1_000_000).await;
+        repeats_recorded_after_their_events(&pool).await;
+        for sql in [
+            "UPDATE help_requests SET status = 'claimed' WHERE id % 5 = 0",
+            "UPDATE help_requests SET status = 'done' WHERE id % 10 = 0",
+            "UPDATE help_requests SET status = 'closed' WHERE id % 7 = 0",
+            "UPDATE help_requests SET status = 'open' WHERE id = 35",
+            "UPDATE help_requests SET region_id = (SELECT MAX(id) FROM regions) WHERE id = 1",
+            "DELETE FROM help_requests WHERE id = 2",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        let kept = tallies(&pool).await;
+        for sql in RETALLY {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        let (hours, totals) = tallies(&pool).await;
+        assert!(hours.len() > 300, "{}", hours.len());
+        assert!(hours.iter().any(|h| h.4 > 0) && hours.iter().any(|h| h.5 > 0));
+        assert_eq!(totals.iter().map(|t| t.2).sum::<i64>(), 39);
+        assert_eq!(kept, (hours, totals));
+    }
+
+    /// Events written before migration 0013 get the times the trigger gives new ones, and those
+    /// written before 0018 are tallied as new ones are.
     #[tokio::test]
     async fn older_events_get_what_the_trigger_gives_new_ones() {
         const DERIVED: &str = "SELECT id, region_id, prev_kind_at, by_volunteer, prev_actor_at
                                FROM request_events ORDER BY id";
         let upgraded = memory_db(13).await;
         let regions = two_regions(&upgraded).await;
-        seed(&upgraded, regions).await;
+        seed(&upgraded, regions, 1).await;
         crate::db::MIGRATOR.run(&upgraded).await.unwrap();
         let fresh = memory_db(i64::MAX).await;
-        seed(&fresh, regions).await;
+        seed(&fresh, regions, 1).await;
         type Row = (i64, i64, Option<i64>, bool, Option<i64>);
         let a: Vec<Row> = sqlx::query_as(DERIVED).fetch_all(&upgraded).await.unwrap();
         let b: Vec<Row> = sqlx::query_as(DERIVED).fetch_all(&fresh).await.unwrap();
-        assert_eq!(a.len(), events().len());
+        assert_eq!(a.len(), events(1).len());
         assert!(a.iter().filter(|r| r.2.is_some()).count() > 100);
         assert!(a.iter().filter(|r| r.3).count() > 100);
         assert!(a.iter().filter(|r| r.4.is_some()).count() > 50);
         assert_eq!(a, b);
+        // Migration 0018 tallies what was there as its triggers tally new rows.
+        let (hours, totals) = tallies(&upgraded).await;
+        assert!(!hours.is_empty() && !totals.is_empty());
+        assert_eq!((hours, totals), tallies(&fresh).await);
     }
 
     #[tokio::test]
     async fn no_digest_query_scans_a_whole_table() {
         let pool = crate::db::testing::memory_db(i64::MAX).await;
-        for (name, sql, params) in QUERIES {
+        for (name, sql, params) in queries() {
             // The whole digest: its figures together, each served as alone.
             let sql = if name == "DIGEST" {
                 DIGEST.as_str()
@@ -670,19 +832,32 @@ mod tests {
                     .all(|what| made.contains(&what) || partial.contains(&what)),
                 "{name} scans a table: {steps:#?}"
             );
-            // The event queries read only the region's events of the window, through the
-            // covering index.
-            let by_region = "SEARCH e USING COVERING INDEX request_events_by_region (region_id=? AND kind=? AND at>? AND at<?)";
-            // …or one request's own events (the repeats posted, each checked by its request).
-            let by_request = "SEARCH e EXISTS USING INDEX request_events_by_request (request_id=?)";
+            // The event queries read only the region's events of the window's first and last
+            // hour, through the covering index, or its repeated events, through the partial
+            // indexes that hold only those; the hours between come from the tallies.
+            let events_read = [
+                "SEARCH e USING COVERING INDEX request_events_by_region (region_id=? AND kind=? AND at>? AND at<?)",
+                "SEARCH e USING COVERING INDEX request_events_kind_again (region_id=? AND kind=? AND prev_kind_at>?)",
+                "SEARCH e USING COVERING INDEX request_events_volunteer_again (region_id=? AND prev_actor_at>?)",
+            ];
             let events: Vec<&&str> = steps.iter().filter(|d| d.contains(" e ")).collect();
             assert_eq!(sql.contains("request_events"), !events.is_empty(), "{name}");
             assert!(
-                events
-                    .iter()
-                    .all(|d| d.starts_with(by_region) || **d == by_request),
+                events.iter().all(|d| events_read.contains(d)),
                 "{name}: {steps:#?}"
             );
+            let hours = "SEARCH h USING PRIMARY KEY (region_id=? AND kind=? AND hour>? AND hour<?)";
+            let tallies: Vec<&&str> = steps.iter().filter(|d| d.contains(" h ")).collect();
+            assert_eq!(
+                sql.contains("region_event_hours"),
+                !tallies.is_empty(),
+                "{name}"
+            );
+            assert!(tallies.iter().all(|d| **d == hours), "{name}: {steps:#?}");
+            if name == "TOTALS" {
+                let totals = "SEARCH region_request_totals USING PRIMARY KEY (region_id=?)";
+                assert_eq!(steps, [totals], "{name}");
+            }
             // The held requests: one range of the region's, not every held request of the club.
             if name.starts_with("HELD") {
                 let held =
