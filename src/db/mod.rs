@@ -355,7 +355,9 @@ impl FileState {
                 ));
             }
             use sqlx::ConnectOptions;
-            *writer = Some(self.options.connect().await?);
+            let mut conn = self.options.connect().await?;
+            stable_plans(&mut conn).await?;
+            *writer = Some(conn);
         }
         Ok(writer)
     }
@@ -409,9 +411,40 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
         // A ping before every use would double the hand-offs to SQLite's thread; a broken
         // connection shows in the statement's own error instead.
         .test_before_acquire(false)
+        .after_connect(|conn, _| Box::pin(stable_plans(conn)))
         .connect_with(options)
         .await
         .map_err(DbError::Open)
+}
+
+/// Turns on SQLite's query planner stability guarantee (QPSG) for a connection: a statement's
+/// plan never depends on the values bound to it. Without it SQLite compiles a statement again at
+/// every run that binds a new value to a parameter it planned with, and sqlx binds at every run:
+/// every `LIMIT ?` (the digest's lists, a Take's notes, every page of a list) and every parameter
+/// compared with a partial index's condition. The digest and a Take's hand-over read were parsed
+/// and planned anew at each run: 14% of the bot's CPU in the load benchmark's flood.
+pub async fn stable_plans(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    use libsqlite3_sys::{SQLITE_DBCONFIG_ENABLE_QPSG, SQLITE_OK, sqlite3_db_config};
+    use std::ffi::c_int;
+    let mut handle = conn.lock_handle().await?;
+    let mut now: c_int = 0;
+    // SAFETY: the handle is the connection's open database, locked to this thread for the call;
+    // SQLITE_DBCONFIG_ENABLE_QPSG takes an int (1: on) and a pointer to an int that receives the
+    // setting now in force, as SQLite's documentation of sqlite3_db_config says.
+    let rc = unsafe {
+        sqlite3_db_config(
+            handle.as_raw_handle().as_ptr(),
+            SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as c_int,
+            &mut now as *mut c_int,
+        )
+    };
+    if rc != SQLITE_OK || now != 1 {
+        return Err(sqlx::Error::Configuration(
+            format!("SQLite refused the query planner stability guarantee (code {rc})").into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Connects and brings the schema up to date.
@@ -592,6 +625,73 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::cache::Touch;
+
+    /// How many times SQLite compiled again the statements the connection holds, and whether the
+    /// digest's is one of them (SQLite's own count, SQLITE_STMTSTATUS_REPREPARE).
+    async fn compiled_again(conn: &mut sqlx::SqliteConnection) -> (i64, bool) {
+        use libsqlite3_sys::{
+            SQLITE_STMTSTATUS_REPREPARE, sqlite3_next_stmt, sqlite3_sql, sqlite3_stmt_status,
+        };
+        let mut handle = conn.lock_handle().await.unwrap();
+        let db = handle.as_raw_handle().as_ptr();
+        let (mut again, mut digest) = (0, false);
+        // SAFETY: the handle is locked to this thread; the statements it walks belong to it and
+        // live until the lock is released.
+        unsafe {
+            let mut stmt = sqlite3_next_stmt(db, std::ptr::null_mut());
+            while !stmt.is_null() {
+                again += i64::from(sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0));
+                let sql = std::ffi::CStr::from_ptr(sqlite3_sql(stmt)).to_string_lossy();
+                digest |= sql.contains("region_event_hours");
+                stmt = sqlite3_next_stmt(db, stmt);
+            }
+        }
+        (again, digest)
+    }
+
+    /// The digest (its lists' `LIMIT ?6`) and a list's pages (`LIMIT ? OFFSET ?`), each run three
+    /// times with other values.
+    async fn digests_and_pages(conn: &mut sqlx::SqliteConnection) {
+        for cap in [5, 6, 7] {
+            let query = super::digests::DigestQuery {
+                region_id: 1,
+                from: 0,
+                to: 1,
+                waiting_before: 0,
+                held_before: 0,
+                cap,
+            };
+            super::digests::read(conn, &query).await.unwrap();
+            sqlx::query("SELECT id FROM regions ORDER BY id LIMIT ? OFFSET ?")
+                .bind(cap)
+                .bind(cap * 2)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+        }
+    }
+
+    /// A statement run again with other values is not compiled again, on the pool's connections
+    /// and the writer's. Without `stable_plans`, SQLite compiles such statements again at every
+    /// run (seen on a connection of its own).
+    #[tokio::test]
+    async fn statements_are_not_compiled_again_for_other_values() {
+        use sqlx::ConnectOptions;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/t.db", dir.path().display());
+        let pool = super::connect_and_migrate(&url).await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        digests_and_pages(&mut conn).await;
+        assert_eq!(compiled_again(&mut conn).await, (0, true));
+        let mut gate = super::write_gate(&pool).await.unwrap();
+        digests_and_pages(gate.conn()).await;
+        assert_eq!(compiled_again(gate.conn()).await, (0, true));
+        drop(gate);
+        let mut plain = pool.connect_options().connect().await.unwrap();
+        digests_and_pages(&mut plain).await;
+        let (again, digest) = compiled_again(&mut plain).await;
+        assert!(digest && again >= 4, "{again}");
+    }
 
     /// A transaction reads a person from the cache, fills it on a miss, and reads the database for
     /// a person it changed itself (the cache learns of that only at commit).
