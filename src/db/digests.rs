@@ -1,11 +1,13 @@
 //! What the leads' digest reads: a region's events in a time window and its requests' current
-//! state. Everything is counted from `request_events` and `help_requests`, never from counters.
+//! state. Everything is counted from `request_events` and `help_requests`, never from counters
+//! kept by hand: the per-hour tallies it reads (migrations/0018) are derived from those rows by
+//! triggers, in the transaction that writes them, and `RETALLY` counts them again from the rows.
 //!
 //! The whole digest is one statement (`read`): each figure below is a subquery of it, so one
 //! hand-off to SQLite's thread reads one consistent picture. Every figure takes its values from
 //! the same numbered parameters: ?1 the region, ?2 and ?3 the period [from, to), ?4 and ?5 the
 //! moments before which a request counts as waiting or held too long, ?6 how many of a list to
-//! show. Indexes: migrations/0004, 0011, 0013 to 0015.
+//! show. Indexes and tallies: migrations/0004, 0011, 0013 to 0015, 0017, 0018.
 
 use std::sync::LazyLock;
 
