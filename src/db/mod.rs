@@ -588,10 +588,11 @@ pub(crate) mod testing {
     }
 
     /// A database in memory on one connection, with the migrations numbered below `before`
-    /// (`i64::MAX`: all of them).
+    /// (`i64::MAX`: all of them), planned as the bot's connections plan (`stable_plans`).
     pub async fn memory_db(before: i64) -> SqlitePool {
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
+            .after_connect(|conn, _| Box::pin(super::stable_plans(conn)))
             .connect("sqlite::memory:")
             .await
             .unwrap();
