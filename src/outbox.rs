@@ -1069,18 +1069,15 @@ mod tests {
     #[test]
     fn withdrawing_a_request_drops_its_announcements_only() {
         let mut queue = Queue::default();
-        let row = |id: i64, kind: &str, request: i64| {
-            let p = pending(id, Priority::Push, 1000 + id);
-            let r = OutboxRow {
-                id,
-                priority: p.priority,
-                chat_id: p.chat_id,
-                kind: kind.to_owned(),
-                payload_json: "{}".to_owned(),
+        let row = |id: i64, kind: &'static str, request: i64| {
+            db::outbox::NewRow {
+                priority: Priority::Push as i64,
+                chat_id: 1000 + id,
+                kind,
+                payload_json: "{}".into(),
                 request_id: Some(request),
-                attempts: 0,
-            };
-            (p, r)
+            }
+            .queued(id, 0)
         };
         for (id, kind, request) in [
             (1, "push", 7),

@@ -303,13 +303,6 @@ pub(super) async fn write_all<'a>(
 mod tests {
     use super::*;
 
-    async fn pool() -> (tempfile::TempDir, SqlitePool) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/t.db", dir.path().display());
-        let pool = crate::db::connect_and_migrate(&url).await.unwrap();
-        (dir, pool)
-    }
-
     fn answer(update: i64, chat: i64, dialogue: DialogueWrite, text: &str) -> Answer {
         Answer {
             update_id: Some(update),
@@ -327,7 +320,7 @@ mod tests {
 
     #[tokio::test]
     async fn many_answers_at_once_all_land_each_whole() {
-        let (_dir, pool) = pool().await;
+        let (_dir, pool) = crate::db::testing::file_db().await;
         let mut tasks = vec![];
         for i in 0..60_i64 {
             let pool = pool.clone();
@@ -417,7 +410,7 @@ mod tests {
     /// that fail, and the answer still lands, written the usual way.
     #[tokio::test]
     async fn a_transaction_left_open_does_not_fail_the_next_answers() {
-        let (_dir, pool) = pool().await;
+        let (_dir, pool) = crate::db::testing::file_db().await;
         let file = crate::db::file_state(&pool);
         let mut writer = file.hold().await.unwrap();
         sqlx::raw_sql("BEGIN IMMEDIATE")
@@ -446,7 +439,7 @@ mod tests {
 
     #[tokio::test]
     async fn one_bad_answer_fails_alone() {
-        let (_dir, pool) = pool().await;
+        let (_dir, pool) = crate::db::testing::file_db().await;
         // The gate is held, so both answers queue and are written as one batch.
         let gate = crate::db::file_state(&pool).gate.clone();
         let held = gate.lock_owned().await;
@@ -508,7 +501,7 @@ mod tests {
     /// transaction, before anything in it that refers to them; the latest name wins.
     #[tokio::test]
     async fn people_go_first_in_the_next_transaction() {
-        let (_dir, pool) = pool().await;
+        let (_dir, pool) = crate::db::testing::file_db().await;
         defer_person(&pool, person(5, "Vera"));
         defer_person(&pool, person(5, "Вера"));
         assert_eq!(crate::db::cache(&pool).user(5).unwrap().first_name, "Вера");
@@ -538,7 +531,7 @@ mod tests {
     /// again); the answers of the same transaction still land.
     #[tokio::test]
     async fn a_refused_person_is_forgotten_and_the_answers_still_land() {
-        let (_dir, pool) = pool().await;
+        let (_dir, pool) = crate::db::testing::file_db().await;
         sqlx::query(
             "CREATE TRIGGER refuse BEFORE INSERT ON users WHEN NEW.first_name = 'boom'
              BEGIN SELECT RAISE(ABORT, 'refused'); END",
@@ -564,7 +557,7 @@ mod tests {
     /// its own transaction starts: answers never wait behind a queue of other writers.
     #[tokio::test]
     async fn answers_go_before_writers_queued_ahead_of_them() {
-        let (_dir, pool) = pool().await;
+        let (_dir, pool) = crate::db::testing::file_db().await;
         let first = crate::db::begin_write(&pool).await.unwrap();
         let writer = tokio::spawn({
             let pool = pool.clone();

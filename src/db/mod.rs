@@ -678,9 +678,7 @@ mod tests {
     #[tokio::test]
     async fn statements_are_not_compiled_again_for_other_values() {
         use sqlx::ConnectOptions;
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/t.db", dir.path().display());
-        let pool = super::connect_and_migrate(&url).await.unwrap();
+        let (_dir, pool) = super::testing::file_db().await;
         let mut conn = pool.acquire().await.unwrap();
         digests_and_pages(&mut conn).await;
         assert_eq!(compiled_again(&mut conn).await, (0, true));
@@ -698,9 +696,7 @@ mod tests {
     /// a person it changed itself (the cache learns of that only at commit).
     #[tokio::test]
     async fn a_transaction_reads_people_through_the_cache_except_those_it_changed() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/t.db", dir.path().display());
-        let pool = super::connect_and_migrate(&url).await.unwrap();
+        let (_dir, pool) = super::testing::file_db().await;
         sqlx::query(
             "INSERT INTO users (id, first_name, language, created_at) VALUES (7, 'Vera', 'ru', 0)",
         )
@@ -749,9 +745,7 @@ mod tests {
     /// does not commit leaves neither.
     #[tokio::test]
     async fn messages_and_the_update_are_written_with_the_commit() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/t.db", dir.path().display());
-        let pool = super::connect_and_migrate(&url).await.unwrap();
+        let (_dir, pool) = super::testing::file_db().await;
         let row =
             |chat_id: i64, kind: &'static str, request_id: Option<i64>| super::outbox::NewRow {
                 priority: 0,
@@ -877,10 +871,14 @@ mod tests {
     /// writer starts on the same connection only once it has rolled back.
     #[tokio::test]
     async fn a_dropped_transaction_rolls_back_before_the_next_writer() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/t.db", dir.path().display());
-        let pool = super::connect_and_migrate(&url).await.unwrap();
+        let (_dir, pool) = super::testing::file_db().await;
         let insert = "INSERT INTO users (id, first_name, created_at) VALUES (?, 'A', 0)";
+        let ids = || async {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM users ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        };
         let mut tx = super::begin_write(&pool).await.unwrap();
         sqlx::query(insert).bind(1).execute(&mut *tx).await.unwrap();
         tx.record(super::NewEvent {
@@ -894,11 +892,7 @@ mod tests {
         let mut tx = super::begin_write(&pool).await.unwrap();
         sqlx::query(insert).bind(2).execute(&mut *tx).await.unwrap();
         tx.commit().await.unwrap();
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM users ORDER BY id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-        assert_eq!(ids, vec![2]);
+        assert_eq!(ids().await, vec![2]);
         let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM request_events")
             .fetch_one(&pool)
             .await
@@ -911,11 +905,7 @@ mod tests {
         let mut tx = super::begin_write(&pool).await.unwrap();
         sqlx::query(insert).bind(4).execute(&mut *tx).await.unwrap();
         tx.commit().await.unwrap();
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM users ORDER BY id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-        assert_eq!(ids, vec![2, 4]);
+        assert_eq!(ids().await, vec![2, 4]);
         super::close(&pool).await;
     }
 

@@ -226,9 +226,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_retention_queries_use_the_partial_index_of_ended_requests() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/plan.db", dir.path().display());
-        let pool = crate::db::connect_and_migrate(&url).await.unwrap();
+        let (_dir, pool) = crate::db::testing::file_db().await;
         for (sql, params) in [(PURGE_ENDED, 3), (EARLIEST_UNPURGED_END, 0)] {
             let plan = plan(&pool, sql, params).await.join("\n");
             assert!(plan.contains("help_requests_ended"), "{sql}\n{plan}");

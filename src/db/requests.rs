@@ -616,7 +616,7 @@ pub struct HandOverLook {
 /// requester, followers by request.
 static HAND_OVER_LOOK: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "SELECT u.first_name, u.username, u.tg_language, u.language, u.unreachable_at,
+        "SELECT u.id, u.first_name, u.username, u.tg_language, u.language, u.unreachable_at,
             (SELECT display_name FROM volunteers WHERE user_id = ?6) AS volunteer_name,
             (SELECT json_group_array(json_array(id, note)) FROM ({notes})) AS notes,
             (SELECT json_group_array(json_array(since, user_id)) FROM ({followers})) AS followers
@@ -646,19 +646,7 @@ pub async fn hand_over_look(
     let requester = match source {
         super::UserSource::Cached(cached) => Some(cached),
         super::UserSource::Read(start) => {
-            let read = found
-                .try_get::<Option<String>, _>("first_name")?
-                .map(|first_name| -> Result<_, sqlx::Error> {
-                    Ok(super::users::UserRow {
-                        id: row.requester_id,
-                        first_name,
-                        username: found.try_get("username")?,
-                        tg_language: found.try_get("tg_language")?,
-                        language: found.try_get("language")?,
-                        unreachable_at: found.try_get("unreachable_at")?,
-                    })
-                })
-                .transpose()?;
+            let read = super::users::user_in(&found)?;
             tx.user_read(start, read)
         }
     };
@@ -685,7 +673,6 @@ pub async fn hand_over_look(
     })
 }
 
-/// `unfinished_of`, read on the connection of a write transaction (to re-check the limit there).
 /// What may stop a new request in a region: the requester's unfinished requests and the
 /// region's intake pause message, in one statement.
 pub async fn intake_look(

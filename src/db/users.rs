@@ -1,4 +1,5 @@
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, Row, SqliteConnection, SqlitePool};
 
 use super::cache::Touch;
 use super::{Tx, begin_write, now_ms};
@@ -16,21 +17,19 @@ pub struct UserRow {
 /// One person's row, as the cache holds it.
 pub(super) const SELECT_USER: &str = "SELECT id, first_name, username, tg_language, language, unreachable_at FROM users WHERE id = ?";
 
-/// A person's row (if any) and their private chat's dialogue (if any), in one row.
+/// A person's row (if any, `user_in`) and their private chat's dialogue (if any), in one row.
 const SELECT_USER_WITH_DIALOGUE: &str = "
-    SELECT u.first_name AS user, u.username, u.tg_language, u.language, u.unreachable_at,
+    SELECT u.id, u.first_name, u.username, u.tg_language, u.language, u.unreachable_at,
         (SELECT d.state_json FROM dialogues d WHERE d.chat_id = ?1) AS dialogue
     FROM (SELECT ?1 AS id) k LEFT JOIN users u ON u.id = k.id";
 
-#[derive(sqlx::FromRow)]
-struct WithDialogue {
-    /// The first name; None when there is no such person yet.
-    user: Option<String>,
-    username: Option<String>,
-    tg_language: Option<String>,
-    language: Option<String>,
-    unreachable_at: Option<i64>,
-    dialogue: Option<String>,
+/// The person's row in a row that reads `users u` by a LEFT JOIN, with `u.id` and the other
+/// columns of `SELECT_USER`: None when `u.id` is NULL (no such person).
+pub(super) fn user_in(row: &SqliteRow) -> Result<Option<UserRow>, sqlx::Error> {
+    match row.try_get::<Option<i64>, _>("id")? {
+        Some(_) => UserRow::from_row(row).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// What Telegram told us about a person in their latest update.
@@ -52,19 +51,12 @@ pub async fn touch(pool: &SqlitePool, seen: &Seen<'_>) -> Result<UserRow, sqlx::
         Err(start) => {
             // The person's private chat has their id: its dialogue, which the same update reads
             // next, comes with the row in one read.
-            let found: WithDialogue = sqlx::query_as(SELECT_USER_WITH_DIALOGUE)
+            let found = sqlx::query(SELECT_USER_WITH_DIALOGUE)
                 .bind(seen.id)
                 .fetch_one(pool)
                 .await?;
-            cache.fill_dialogue(start, seen.id, found.dialogue);
-            let row = found.user.map(|first_name| UserRow {
-                id: seen.id,
-                first_name,
-                username: found.username,
-                tg_language: found.tg_language,
-                language: found.language,
-                unreachable_at: found.unreachable_at,
-            });
+            cache.fill_dialogue(start, seen.id, found.try_get("dialogue")?);
+            let row = user_in(&found)?;
             if let Some(row) = &row {
                 cache.fill_user(start, row.clone());
             }
